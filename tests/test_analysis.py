@@ -1,0 +1,202 @@
+"""Pure analysis: date bounds, gaps, silences, frequency (no app, no database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracker.analysis import (
+    all_pair_stats,
+    date_bounds,
+    days_label,
+    frequency,
+    gaps,
+    pair_stats,
+    period_start,
+)
+
+D = dt.date
+
+
+@dataclass(frozen=True)
+class Ev:
+    id: int
+    date: dt.date
+    status: str = "held"
+    date_end: dt.date | None = None
+    date_precision: str = "day"
+    pair_key: str = "1:2"
+
+
+def test_seed_gaps_austin_shoigu_84_milley_gerasimov_90() -> None:
+    austin_shoigu = [Ev(1, D(2022, 2, 18)), Ev(4, D(2022, 5, 13))]
+    milley_gerasimov = [Ev(2, D(2022, 2, 18), pair_key="3:4"), Ev(5, D(2022, 5, 19), pair_key="3:4")]
+    [g1] = gaps(austin_shoigu)
+    [g2] = gaps(milley_gerasimov)
+    assert (g1.min_days, g1.max_days, g1.label) == (84, 84, "84 days")
+    assert (g2.min_days, g2.max_days, g2.label) == (90, 90, "90 days")
+
+
+@pytest.mark.parametrize(
+    ("day", "end", "precision", "expected"),
+    [
+        (D(2022, 5, 19), None, "day", (D(2022, 5, 19), D(2022, 5, 19))),
+        (D(2022, 5, 9), None, "week", (D(2022, 5, 9), D(2022, 5, 15))),
+        (D(2022, 2, 10), None, "month", (D(2022, 2, 1), D(2022, 2, 28))),
+        (D(2024, 2, 10), None, "month", (D(2024, 2, 1), D(2024, 2, 29))),
+        (D(2022, 3, 10), None, "approximate", (D(2022, 3, 3), D(2022, 3, 17))),
+        (D(2022, 3, 1), D(2022, 5, 9), "week", (D(2022, 3, 1), D(2022, 5, 15))),
+        (D(2022, 3, 1), D(2022, 5, 9), "day", (D(2022, 3, 1), D(2022, 5, 9))),
+    ],
+)
+def test_date_bounds(
+    day: dt.date, end: dt.date | None, precision: str, expected: tuple[dt.date, dt.date]
+) -> None:
+    assert date_bounds(day, end, precision) == expected
+
+
+def test_gap_with_uncertain_end_is_reported_as_bounds() -> None:
+    events = [Ev(1, D(2022, 2, 18)), Ev(2, D(2022, 5, 1), date_precision="month")]
+    [gap] = gaps(events)
+    assert (gap.min_days, gap.max_days) == (72, 102)
+    assert gap.label == "at least 72, at most 102 days"
+    assert not gap.exact
+
+
+def test_attempts_and_refusals_fall_inside_gaps_and_do_not_end_them() -> None:
+    events = [
+        Ev(1, D(2022, 2, 18)),
+        Ev(2, D(2022, 3, 2), status="refused"),
+        Ev(3, D(2022, 4, 2), status="refused"),
+        Ev(4, D(2022, 4, 20), status="attempted"),
+        Ev(5, D(2022, 5, 13)),
+        Ev(6, D(2022, 6, 1), status="refused"),
+    ]
+    [gap] = gaps(events)
+    assert (gap.start_id, gap.end_id, gap.min_days) == (1, 5, 84)
+    assert (gap.attempts, gap.refusals) == (1, 2)
+
+
+def test_attempt_on_the_day_of_a_contact_belongs_to_the_gap_before_it() -> None:
+    events = [Ev(1, D(2022, 1, 1)), Ev(3, D(2022, 2, 1)), Ev(2, D(2022, 2, 1), status="attempted")]
+    [gap] = gaps(events)
+    assert gap.attempts == 1
+
+
+def test_pair_stats_counts_and_current_silence() -> None:
+    events = [
+        Ev(1, D(2022, 1, 1)),
+        Ev(2, D(2022, 1, 11)),
+        Ev(3, D(2022, 1, 20), status="attempted"),
+        Ev(4, D(2022, 2, 10)),
+        Ev(5, D(2022, 2, 12), status="refused"),
+    ]
+    stats = pair_stats(events, as_of=D(2022, 3, 12))
+    assert (stats.held, stats.attempts, stats.refusals, stats.total) == (3, 1, 1, 5)
+    assert stats.last_contact == D(2022, 2, 10)
+    assert (stats.silence_min_days, stats.silence_max_days) == (30, 30)
+    assert stats.silence_label == "30 days"
+    assert stats.longest_gap is not None and stats.longest_gap.max_days == 30
+    assert (stats.median_gap_min, stats.median_gap_max) == (20, 20)
+    assert stats.median_gap_label == "20 days"
+
+
+def test_pair_without_held_contact_has_no_silence() -> None:
+    stats = pair_stats([Ev(1, D(2022, 3, 1), status="refused")], as_of=D(2022, 5, 1))
+    assert stats.silence_label == "no contact held"
+    assert stats.longest_gap is None
+    assert stats.median_gap_label == "–"
+
+
+def test_all_pair_stats_most_recent_first() -> None:
+    events = [Ev(1, D(2022, 1, 1), pair_key="a"), Ev(2, D(2023, 1, 1), pair_key="b")]
+    assert [s.pair_key for s in all_pair_stats(events, as_of=D(2024, 1, 1))] == ["b", "a"]
+
+
+def test_frequency_zero_fills_months_between_contacts() -> None:
+    events = [
+        Ev(1, D(2022, 2, 18)),
+        Ev(2, D(2022, 2, 20)),
+        Ev(3, D(2022, 3, 5), status="refused"),
+        Ev(4, D(2022, 5, 13)),
+        Ev(5, D(2022, 4, 1), pair_key="x"),
+    ]
+    starts, counts = frequency(events)
+    assert starts == [D(2022, 2, 1), D(2022, 3, 1), D(2022, 4, 1), D(2022, 5, 1)]
+    assert counts == {"1:2": [2, 0, 0, 1], "x": [0, 0, 1, 0]}
+
+
+def test_frequency_by_quarter_and_year() -> None:
+    events = [Ev(1, D(2022, 2, 18)), Ev(2, D(2022, 5, 13)), Ev(3, D(2023, 1, 2))]
+    assert frequency(events, period="quarter")[1] == {"1:2": [1, 1, 0, 0, 1]}
+    assert frequency(events, period="year") == ([D(2022, 1, 1), D(2023, 1, 1)], {"1:2": [2, 1]})
+    with pytest.raises(ValueError, match="period"):
+        period_start(D(2022, 1, 1), "fortnight")
+
+
+def test_days_label() -> None:
+    assert days_label(1, 1) == "1 day"
+    assert days_label(80, 90) == "at least 80, at most 90 days"
+
+
+# Properties ---------------------------------------------------------------------------------
+
+precisions = st.sampled_from(["day", "week", "month", "approximate"])
+statuses = st.sampled_from(["held", "attempted", "refused", "unknown"])
+
+
+@st.composite
+def events_strategy(draw: st.DrawFn) -> list[Ev]:
+    n = draw(st.integers(min_value=0, max_value=25))
+    out = []
+    for i in range(n):
+        day = draw(st.dates(min_value=D(2015, 1, 1), max_value=D(2026, 1, 1)))
+        span = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=90)))
+        out.append(
+            Ev(
+                id=i + 1,
+                date=day,
+                status=draw(statuses),
+                date_end=day + dt.timedelta(days=span) if span is not None else None,
+                date_precision=draw(precisions),
+            )
+        )
+    return out
+
+
+@given(events_strategy())
+def test_gap_bounds_are_ordered_and_one_fewer_than_held(events: list[Ev]) -> None:
+    found = gaps(events)
+    held = [e for e in events if e.status == "held"]
+    assert len(found) == max(0, len(held) - 1)
+    for gap in found:
+        assert 0 <= gap.min_days <= gap.max_days
+    assert sum(g.attempts for g in found) <= sum(e.status == "attempted" for e in events)
+
+
+@given(events_strategy(), st.randoms())
+def test_gaps_do_not_depend_on_input_order(events: list[Ev], rnd: object) -> None:
+    shuffled = list(events)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    assert gaps(shuffled) == gaps(events)
+
+
+@given(st.dates(D(1900, 1, 1), D(2100, 1, 1)), st.one_of(st.none(), st.integers(0, 400)), precisions)
+def test_bounds_contain_the_stated_dates(day: dt.date, span: int | None, precision: str) -> None:
+    end = day + dt.timedelta(days=span) if span is not None else None
+    lo, hi = date_bounds(day, end, precision)
+    assert lo <= day <= hi
+    if end is not None:
+        assert end <= hi
+
+
+@given(events_strategy())
+def test_exact_dates_give_exact_gaps(events: list[Ev]) -> None:
+    exact = [Ev(e.id, e.date, e.status) for e in events]
+    for gap in gaps(exact):
+        assert gap.exact
+        assert gap.min_days == (gap.end - gap.start).days

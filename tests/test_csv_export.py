@@ -1,0 +1,80 @@
+"""/events.csv: the contract of DOMAIN.md, exactly."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import valid_form
+from tracker.csvio import COLUMNS, export_csv
+
+HILL = "https://thehill.com/policy/defense/3494706-milley-speaks-with-russian-counterpart-for-first-time-since-start-of-war/"
+
+EXPECTED_SEED_CSV = (
+    "id,date,date_end,date_precision,official_a,role_a,country_a,official_b,role_b,country_b,"
+    "channel,status,initiated_by,summary,source_url,source_publisher,source_date\r\n"
+    "1,2022-02-18,,day,Lloyd Austin,US Secretary of Defense,US,Sergei Shoigu,Russian Minister of Defence,"
+    "Russia,phone,held,,Previous Austin–Shoigu conversation before the invasion of Ukraine; the next was not "
+    f"until May 13.,{HILL},The Hill,2022-05-19\r\n"
+    "2,2022-02-18,,day,Mark Milley,US Chairman of the Joint Chiefs of Staff,US,Valery Gerasimov,"
+    'Russian Chief of the General Staff,Russia,phone,held,,"Last Milley–Gerasimov conversation before the war, '
+    f'six days before Russia attacked Ukraine.",{HILL},The Hill,2022-05-19\r\n'
+    "3,2022-03-01,2022-05-09,week,U.S. European Command,,US,Russian Ministry of Defence,,Russia,hotline,refused,"
+    'U.S. European Command,"The Pentagon consistently tried to reach Russian defense officials through the '
+    '""deconfliction"" hotline at U.S. European Command headquarters in Stuttgart; until the week before '
+    f'May 19 the outreach was repeatedly rebuffed.",{HILL},The Hill,2022-05-19\r\n'
+    "4,2022-05-13,,day,Lloyd Austin,US Secretary of Defense,US,Sergei Shoigu,Russian Minister of Defence,"
+    'Russia,phone,held,,"First Austin–Shoigu call since February 18 (""less than one week"" before May 19; '
+    f'the Pentagon dated it May 13).",{HILL},The Hill,2022-05-19\r\n'
+    "5,2022-05-19,,day,Mark Milley,US Chairman of the Joint Chiefs of Staff,US,Valery Gerasimov,"
+    "Russian Chief of the General Staff,Russia,phone,held,,Discussed several security-related issues of "
+    "concern and agreed to keep the lines of communication open (readout by Joint Staff spokesperson Col. Dave "
+    f"Butler). First conversation since the invasion.,{HILL},The Hill,2022-05-19\r\n"
+)
+
+
+def test_seed_export_is_exactly_the_contract(seeded: Flask, client: FlaskClient) -> None:
+    response = client.get("/events.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="contact-events-')
+    assert response.is_streamed
+    assert response.get_data().decode("utf-8") == EXPECTED_SEED_CSV
+
+
+def test_empty_database_exports_the_header_only(client: FlaskClient) -> None:
+    assert client.get("/events.csv").get_data(as_text=True) == ",".join(COLUMNS) + "\r\n"
+
+
+def test_export_sorted_by_date_and_quoting_survives_a_round_trip(seeded: Flask, client: FlaskClient) -> None:
+    tricky = 'Said "no", then:\nline two, with commas; and unicode — Шойгу'
+    client.post("/events/new", data=valid_form(date="2021-06-01", summary=tricky, initiated_by=""))
+    rows = list(csv.DictReader(io.StringIO(client.get("/events.csv").get_data(as_text=True), newline="")))
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+    assert rows[0]["summary"] == tricky
+    assert rows[0]["initiated_by"] == ""
+    assert list(rows[0]) == list(COLUMNS)
+
+
+def test_export_csv_streams_one_line_at_a_time() -> None:
+    class Row:
+        def __init__(self, n: int) -> None:
+            for column in COLUMNS:
+                setattr(self, column, "")
+            self.id = n
+
+    def rows():  # type: ignore[no-untyped-def]
+        for n in range(3):
+            yield Row(n)
+
+    lines = export_csv(rows())
+    assert next(lines).startswith("id,date,")
+    assert next(lines) == "0" + "," * (len(COLUMNS) - 1) + "\r\n"
+    assert len(list(lines)) == 2
+
+
+def test_timeline_links_to_csv(seeded: Flask, client: FlaskClient) -> None:
+    assert 'href="/events.csv"' in client.get("/").get_data(as_text=True)

@@ -1,0 +1,104 @@
+"""The timeline page: figures holding the events, the pair table, plotly.js served locally."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import valid_form
+
+
+def figure(page: str, element_id: str) -> dict:  # type: ignore[type-arg]
+    match = re.search(rf'id="{element_id}" class="chart" data-figure="([^"]*)"', page)
+    assert match, f"no figure {element_id}"
+    return json.loads(html.unescape(match.group(1)))  # type: ignore[no-any-return]
+
+
+def test_timeline_carries_the_seeded_events(seeded: Flask, client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    fig = figure(page, "timeline-chart")
+    markers = [t for t in fig["data"] if t.get("mode") == "markers" and t.get("customdata")]
+    ids = sorted(i for t in markers for i in t["customdata"])
+    assert ids == [1, 2, 3, 4, 5]
+    held = next(t for t in markers if t["name"] == "held")
+    assert sorted(held["x"]) == ["2022-02-18", "2022-02-18", "2022-05-13", "2022-05-19"]
+    assert set(held["y"]) == {"Lloyd Austin – Sergei Shoigu", "Mark Milley – Valery Gerasimov"}
+    gap_labels = next(t for t in fig["data"] if t.get("mode") == "text")
+    assert sorted(gap_labels["text"]) == ["84 days", "90 days"]
+    refused = next(t for t in markers if t["name"] == "refused")
+    assert "hotline · refused" in refused["hovertext"][0]
+    assert "initiated by U.S. European Command" in refused["hovertext"][0]
+    # the context event is an annotated vertical line
+    assert fig["layout"]["shapes"][0]["x0"] == "2022-02-24"
+    assert "Russia invades Ukraine" in fig["layout"]["annotations"][0]["text"]
+    # the uncertain hotline span is drawn as a range, not a point
+    span = next(t for t in fig["data"] if t.get("name", "").startswith("date range"))
+    assert span["x"][:2] == ["2022-03-01", "2022-05-15"]
+
+
+def test_frequency_chart_counts_held_contacts_per_month(seeded: Flask, client: FlaskClient) -> None:
+    fig = figure(client.get("/").get_data(as_text=True), "frequency-chart")
+    by_name = {t["name"]: t for t in fig["data"]}
+    assert by_name["Lloyd Austin – Sergei Shoigu"]["y"] == [1, 0, 0, 1]
+    assert by_name["Mark Milley – Valery Gerasimov"]["y"] == [1, 0, 0, 1]
+    assert by_name["Lloyd Austin – Sergei Shoigu"]["x"][0] == "2022-02-01"
+
+
+def test_pair_table(seeded: Flask, client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    rows = re.findall(r'<tr data-pair="[^"]+">(.*?)</tr>', page, re.S)
+    text = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip() for r in rows]
+    since = (dt.date.today() - dt.date(2022, 5, 19)).days
+    assert text[0] == (
+        f"Mark Milley – Valery Gerasimov 2 0 0 2022-05-19 {since} days "
+        "90 days (2022-02-18 → 2022-05-19) 90 days"
+    )
+    assert text[1].startswith("Lloyd Austin – Sergei Shoigu 2 0 0 2022-05-13")
+    assert "84 days (2022-02-18 → 2022-05-13) 84 days" in text[1]
+    assert text[2].startswith("U.S. European Command – Russian Ministry of Defence 0 0 1 – no contact held")
+
+
+def test_new_event_appears_on_chart_and_table(seeded: Flask, client: FlaskClient) -> None:
+    client.post("/events/new", data=valid_form(date="2023-03-15"))
+    page = client.get("/").get_data(as_text=True)
+    fig = figure(page, "timeline-chart")
+    held = next(t for t in fig["data"] if t.get("name") == "held")
+    assert "2023-03-15" in held["x"]
+    assert 'id="event-6"' in page
+    assert "Discussed the MQ-9 drone downed over the Black Sea." in page
+    assert "(2022-05-13 → 2023-03-15)" in page  # the new longest Austin–Shoigu gap
+
+
+def test_plotly_js_is_served_by_the_app_once_per_page(seeded: Flask, client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    sources = re.findall(r'<script src="([^"]+)"', page)
+    plotly_urls = [s for s in sources if "plotly" in s]
+    assert len(plotly_urls) == 1
+    assert not any(s.startswith(("http:", "https:", "//")) for s in sources)
+    response = client.get(plotly_urls[0])
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.cache_control.max_age == 365 * 24 * 3600
+    assert b"plotly.js" in response.get_data()[:2000]
+    response.close()
+
+
+def test_empty_state_says_what_to_do(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert "No contact events recorded yet." in page
+    assert 'href="/events/new"' in page
+    assert "data-figure" not in page
+    assert "plotly" not in page
+
+
+def test_hover_text_escapes_markup(client: FlaskClient) -> None:
+    client.post("/events/new", data=valid_form(summary="<img src=x onerror=alert(1)>"))
+    fig = figure(client.get("/").get_data(as_text=True), "timeline-chart")
+    held = next(t for t in fig["data"] if t.get("name") == "held")
+    assert "&lt;img src=x" in held["hovertext"][0]
+    assert "<img" not in held["hovertext"][0]

@@ -1,0 +1,31 @@
+"""The contact timeline tracker: contacts between officials of rival states, and their silences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_wtf import CSRFProtect
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure the app: defaults, then ``FLASK_*`` variables, then ``test_config``."""
+    from tracker import cli, db, views
+
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_mapping(
+        DATABASE_URL=db.default_database_url(),
+        SECRET_KEY="dev",
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+    )
+    app.config.from_prefixed_env()
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    views.init_app(app)
+    cli.init_app(app)
+    return app

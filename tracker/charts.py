@@ -1,0 +1,320 @@
+"""Pure: Plotly figures from events and analysis results (graph_objects only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Protocol
+
+import plotly.graph_objects as go
+
+from tracker.analysis import Gap, bounds_of
+
+STATUS_COLORS = {
+    "held": "#1a7f4b",
+    "attempted": "#d97706",
+    "refused": "#c0362c",
+    "unknown": "#6b7280",
+}
+# Status is carried by fill as well as colour, so colour is never the only sign.
+STATUS_FILL = {"held": "", "attempted": "-open", "refused": "-open-dot", "unknown": "-dot"}
+CHANNEL_SYMBOLS = {
+    "phone": "circle",
+    "video": "square",
+    "in_person": "diamond",
+    "hotline": "star",
+    "letter": "triangle-up",
+    "other": "hexagon",
+}
+PRECISION_WORDS = {
+    "day": "exact day",
+    "week": "within the week starting then",
+    "month": "month only",
+    "approximate": "approximate",
+}
+
+
+class EventLike(Protocol):
+    """What the timeline reads of an event (``tracker.queries.EventRow`` has it all)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def date_end(self) -> dt.date | None: ...
+    @property
+    def date_precision(self) -> str: ...
+    @property
+    def official_a(self) -> str: ...
+    @property
+    def role_a(self) -> str: ...
+    @property
+    def official_b(self) -> str: ...
+    @property
+    def role_b(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def initiated_by(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def source_publisher(self) -> str: ...
+    @property
+    def source_url(self) -> str: ...
+    @property
+    def pair_key(self) -> str: ...
+    @property
+    def pair_label(self) -> str: ...
+
+
+class ContextLike(Protocol):
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def title(self) -> str: ...
+
+
+def _symbol(channel: str, status: str) -> str:
+    return CHANNEL_SYMBOLS.get(channel, "hexagon") + STATUS_FILL.get(status, "")
+
+
+def _side(name: str, role: str) -> str:
+    return f"{escape(name)} ({escape(role)})" if role else escape(name)
+
+
+def _date_text(event: EventLike) -> str:
+    text = event.date.isoformat()
+    if event.date_end:
+        text += f" to {event.date_end.isoformat()}"
+    return f"{text} ({PRECISION_WORDS.get(event.date_precision, event.date_precision)})"
+
+
+def hover_text(event: EventLike) -> str:
+    """The hover label of one event: date, sides, channel, status, summary, source."""
+    lines = [
+        f"<b>{_date_text(event)}</b>",
+        f"{_side(event.official_a, event.role_a)} – {_side(event.official_b, event.role_b)}",
+        f"{escape(event.channel.replace('_', ' '))} · {escape(event.status)}"
+        + (f" · initiated by {escape(event.initiated_by)}" if event.initiated_by else ""),
+    ]
+    if event.summary:
+        lines += [escape(line) for line in textwrap.wrap(event.summary, 70)[:6]]
+    source = event.source_publisher or event.source_url
+    lines.append(f"Source: {escape(source)}" if source else "Source: none recorded")
+    return "<br>".join(lines)
+
+
+def lane_order(events: Sequence[EventLike]) -> list[str]:
+    """Lane labels, the pair with the most recent event first."""
+    latest: dict[str, dt.date] = {}
+    for e in events:
+        latest[e.pair_label] = max(latest.get(e.pair_label, e.date), e.date)
+    return sorted(latest, key=lambda label: (latest[label], label), reverse=True)
+
+
+def timeline_figure(
+    events: Sequence[EventLike],
+    gaps: Mapping[str, Sequence[Gap]],
+    context: Sequence[ContextLike] = (),
+) -> go.Figure:
+    """One lane per pair: a marker per event, gaps between held contacts, context lines.
+
+    ``gaps`` maps a pair key to its gaps (``tracker.analysis.gaps``). Events whose date is
+    uncertain or a span get a bar from their earliest to their latest possible day.
+    """
+    fig = go.Figure()
+    lanes = lane_order(events)
+    label_of = {e.pair_key: e.pair_label for e in events}
+    by_id = {e.id: e for e in events}
+
+    # Uncertain dates and spans, under the markers.
+    span_x: list[dt.date | None] = []
+    span_y: list[str | None] = []
+    for e in events:
+        lo, hi = bounds_of(e)
+        if lo != hi:
+            span_x += [lo, hi, None]
+            span_y += [e.pair_label, e.pair_label, None]
+    if span_x:
+        fig.add_trace(
+            go.Scatter(
+                x=span_x,
+                y=span_y,
+                mode="lines",
+                line={"width": 10, "color": "rgba(107,114,128,0.35)"},
+                name="date range (uncertain or span)",
+                hoverinfo="skip",
+            )
+        )
+
+    # Gaps between consecutive held contacts, labelled with their length.
+    gap_x: list[dt.date | None] = []
+    gap_y: list[str | None] = []
+    mid_x: list[dt.date] = []
+    mid_y: list[str] = []
+    mid_text: list[str] = []
+    mid_hover: list[str] = []
+    for key, pair_gaps in gaps.items():
+        label = label_of.get(key)
+        if label is None:
+            continue
+        for g in pair_gaps:
+            gap_x += [g.start, g.end, None]
+            gap_y += [label, label, None]
+            mid_x.append(g.start + (g.end - g.start) / 2)
+            mid_y.append(label)
+            mid_text.append(g.label.replace("at least ", "≥").replace(", at most ", ", ≤"))
+            during = []
+            if g.attempts:
+                during.append(f"{g.attempts} attempt{'s' if g.attempts != 1 else ''}")
+            if g.refusals:
+                during.append(f"{g.refusals} refusal{'s' if g.refusals != 1 else ''}")
+            hover = f"<b>Silence of {g.label}</b><br>{g.start.isoformat()} → {g.end.isoformat()}"
+            if during:
+                hover += f"<br>{' and '.join(during)} during this silence"
+            mid_hover.append(hover)
+    if gap_x:
+        fig.add_trace(
+            go.Scatter(
+                x=gap_x,
+                y=gap_y,
+                mode="lines",
+                line={"width": 2, "color": "#94a3b8", "dash": "dot"},
+                name="gap between held contacts",
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=mid_x,
+                y=mid_y,
+                mode="text",
+                text=mid_text,
+                textposition="top center",
+                textfont={"size": 12, "color": "#334155"},
+                hovertext=mid_hover,
+                hovertemplate="%{hovertext}<extra></extra>",
+                name="gap length",
+                showlegend=False,
+            )
+        )
+
+    # One trace per status; the channel sets the symbol of each marker.
+    for status, color in STATUS_COLORS.items():
+        chosen = [e for e in events if e.status == status]
+        if not chosen:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[e.date for e in chosen],
+                y=[e.pair_label for e in chosen],
+                mode="markers",
+                name=status,
+                marker={
+                    "size": 14,
+                    "color": color,
+                    "symbol": [_symbol(e.channel, status) for e in chosen],
+                    "line": {"width": 2, "color": color},
+                },
+                customdata=[e.id for e in chosen],
+                hovertext=[hover_text(by_id[e.id]) for e in chosen],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+
+    # A legend entry per channel in use, drawn in neutral grey.
+    for channel in sorted({e.channel for e in events}, key=list(CHANNEL_SYMBOLS).index):
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=channel.replace("_", " "),
+                legendgroup="channels",
+                legendgrouptitle={"text": "Channel"},
+                marker={"size": 12, "color": "#475569", "symbol": CHANNEL_SYMBOLS[channel]},
+                hoverinfo="skip",
+            )
+        )
+
+    for c in context:
+        fig.add_shape(
+            type="line",
+            xref="x",
+            yref="paper",
+            x0=c.date,
+            x1=c.date,
+            y0=0,
+            y1=1,
+            line={"color": "#7c3aed", "width": 1.5, "dash": "dash"},
+        )
+        fig.add_annotation(
+            x=c.date,
+            y=1,
+            xref="x",
+            yref="paper",
+            yanchor="bottom",
+            text=f"{escape(c.title)} ({c.date.isoformat()})",
+            showarrow=False,
+            font={"size": 11, "color": "#5b21b6"},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
+
+    fig.update_layout(
+        height=max(260, 150 + 90 * len(lanes)),
+        margin={"l": 10, "r": 20, "t": 60, "b": 40},
+        hovermode="closest",
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        legend={"orientation": "h", "y": -0.2, "groupclick": "toggleitem"},
+        xaxis={"type": "date", "showgrid": True, "gridcolor": "#e5e7eb", "title": None},
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": list(reversed(lanes)),
+            "automargin": True,
+            "fixedrange": True,
+            "title": None,
+        },
+        dragmode="zoom",
+    )
+    return fig
+
+
+def frequency_figure(
+    starts: Sequence[dt.date],
+    counts: Mapping[str, Sequence[int]],
+    labels: Mapping[str, str],
+    *,
+    period: str = "month",
+) -> go.Figure:
+    """Held contacts per period, one stacked bar series per pair."""
+    fig = go.Figure()
+    for key, values in counts.items():
+        fig.add_trace(
+            go.Bar(
+                x=list(starts),
+                y=list(values),
+                name=labels.get(key, key),
+                hovertemplate="%{x|%b %Y}: %{y} held<extra>%{fullData.name}</extra>",
+                xperiod={"month": "M1", "quarter": "M3", "year": "M12"}[period],
+                xperiodalignment="middle",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=320,
+        margin={"l": 10, "r": 20, "t": 20, "b": 40},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        legend={"orientation": "h", "y": -0.25},
+        xaxis={"type": "date", "title": None, "gridcolor": "#e5e7eb"},
+        yaxis={"title": f"held contacts per {period}", "rangemode": "tozero", "dtick": 1, "automargin": True},
+    )
+    return fig

@@ -1,0 +1,60 @@
+"""Flask commands: ``init-db`` and ``seed``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from tracker import csvio, queries
+from tracker.db import create_schema, get_engine, get_session
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create the database tables that do not exist yet."""
+    create_schema(get_engine())
+    click.echo(f"Database ready: {get_engine().url.render_as_string(hide_password=True)}")
+
+
+@click.command("seed")
+@click.option("--if-empty", is_flag=True, help="Only load when the database holds no events.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=SEEDS,
+    show_default=True,
+    help="Folder with events.csv and context_events.csv.",
+)
+@with_appcontext
+def seed_command(if_empty: bool, directory: Path) -> None:
+    """Load the seed events and context events; loading twice adds nothing."""
+    session = get_session()
+    if if_empty and queries.count_events(session):
+        click.echo("The database already holds events: seeds not loaded.")
+        return
+    with open(directory / "events.csv", encoding="utf-8-sig", newline="") as f:
+        events, errors = csvio.read_events(f)
+    with open(directory / "context_events.csv", encoding="utf-8-sig", newline="") as f:
+        context, context_errors = csvio.read_context_events(f)
+    problems = [f"events.csv {e}" for e in errors] + [f"context_events.csv {e}" for e in context_errors]
+    if problems:
+        raise click.ClickException("seed files are invalid:\n" + "\n".join(problems))
+    result = queries.add_events(session, (e for _, e in events), skip_existing=True)
+    added_context = queries.add_context_events(session, (c for _, c in context), skip_existing=True)
+    click.echo(
+        f"Seeded {len(result.added)} event(s) ({result.skipped} already present) "
+        f"and {added_context} context event(s)."
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    app.cli.add_command(init_db_command)
+    app.cli.add_command(seed_command)

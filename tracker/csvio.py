@@ -1,0 +1,150 @@
+"""The CSV contract: one column list for export, import and seeds; a streaming writer; a validating reader."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO
+
+from pydantic import ValidationError
+from sqlmodel import SQLModel
+
+from tracker.forms import field_errors
+from tracker.models import ContextEventCreate, EventCreate
+
+COLUMNS = (
+    "id",
+    "date",
+    "date_end",
+    "date_precision",
+    "official_a",
+    "role_a",
+    "country_a",
+    "official_b",
+    "role_b",
+    "country_b",
+    "channel",
+    "status",
+    "initiated_by",
+    "summary",
+    "source_url",
+    "source_publisher",
+    "source_date",
+)
+#: Columns an import file may leave out.
+OPTIONAL_COLUMNS = ("id", "date_end")
+CONTEXT_COLUMNS = ("date", "title", "description", "source_url")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+class _Line:
+    """A file-like object whose ``write`` hands back what it was given."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def export_csv(rows: Iterable[object], columns: tuple[str, ...] = COLUMNS) -> Iterator[str]:
+    """The CSV text of ``rows``, header first, one line at a time (RFC 4180, CRLF)."""
+    writer = csv.writer(_Line())
+    yield writer.writerow(columns)
+    for row in rows:
+        yield writer.writerow([_cell(getattr(row, c)) for c in columns])
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """A problem with one cell (or a whole row, when ``column`` is empty) of an import file."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+def _read(
+    stream: IO[str], model: type[SQLModel], columns: tuple[str, ...], optional: tuple[str, ...]
+) -> tuple[list[tuple[int, object]], list[RowError]]:
+    reader = csv.reader(stream)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [RowError(1, "", "the file is empty: the first line must be the header")]
+    except csv.Error as exc:
+        return [], [RowError(1, "", f"not readable as CSV ({exc})")]
+    if header and header[0].startswith("\ufeff"):
+        header[0] = header[0][1:]
+    header = [h.strip() for h in header]
+    errors: list[RowError] = []
+    missing = [c for c in columns if c not in header and c not in optional]
+    unknown = [h for h in header if h not in columns]
+    if missing:
+        errors.append(RowError(1, "", f"missing column(s): {', '.join(missing)}"))
+    if unknown:
+        errors.append(
+            RowError(1, "", f"unknown column(s): {', '.join(unknown)}; expected {','.join(columns)}")
+        )
+    if errors:
+        return [], errors
+    items: list[tuple[int, object]] = []
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(RowError(start, "", f"not readable as CSV ({exc})"))
+            break
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            errors.append(RowError(start, "", f"has {len(cells)} cells, the header has {len(header)}"))
+            continue
+        record = {k: v for k, v in zip(header, cells, strict=True) if k != "id"}
+        data = {k: (v if v.strip() else None) if k in _DATE_COLUMNS else v for k, v in record.items()}
+        try:
+            items.append((start, model.model_validate(data)))
+        except ValidationError as exc:
+            for column, message in field_errors(exc).items():
+                errors.append(RowError(start, column, message))
+    return items, errors
+
+
+_DATE_COLUMNS = ("date", "date_end", "source_date")
+
+
+def read_events(stream: IO[str]) -> tuple[list[tuple[int, EventCreate]], list[RowError]]:
+    """Validate every row of an events file in the CSV contract.
+
+    Returns the valid rows with their line numbers, and every problem found; callers write
+    nothing unless the problems are none.
+    """
+    items, errors = _read(stream, EventCreate, COLUMNS, OPTIONAL_COLUMNS)
+    return [(n, e) for n, e in items if isinstance(e, EventCreate)], errors
+
+
+def read_context_events(stream: IO[str]) -> tuple[list[tuple[int, ContextEventCreate]], list[RowError]]:
+    """Validate every row of a context events file (``date,title,description,source_url``)."""
+    items, errors = _read(stream, ContextEventCreate, CONTEXT_COLUMNS, ("description", "source_url"))
+    return [(n, e) for n, e in items if isinstance(e, ContextEventCreate)], errors
+
+
+def decode(data: bytes) -> io.StringIO:
+    """Text of an uploaded file: UTF-8 with or without a BOM, CRLF or LF line ends."""
+    return io.StringIO(data.decode("utf-8-sig"), newline="")

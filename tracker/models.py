@@ -1,0 +1,226 @@
+"""All SQLModel classes: table models and the input models that validate before them.
+
+Table models (``table=True``) do not validate; every write goes through an input model
+(``EventCreate``, ``ContextEventCreate``) first and then ``tracker.queries``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Self
+from urllib.parse import urlparse
+
+import sqlalchemy as sa
+from pydantic import field_validator, model_validator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Channel(StrEnum):
+    """How a contact happened."""
+
+    phone = "phone"
+    video = "video"
+    in_person = "in_person"
+    hotline = "hotline"
+    letter = "letter"
+    other = "other"
+
+
+class Status(StrEnum):
+    """What came of a contact."""
+
+    held = "held"
+    attempted = "attempted"
+    refused = "refused"
+    unknown = "unknown"
+
+
+class Precision(StrEnum):
+    """How exactly a date is known."""
+
+    day = "day"
+    week = "week"
+    month = "month"
+    approximate = "approximate"
+
+
+class OfficialKind(StrEnum):
+    """A side is a named person or, where no person is named, an organization."""
+
+    person = "person"
+    organization = "organization"
+
+
+# The sets that input validation and the UI draw on, in display order.
+CHANNELS = tuple(Channel)
+STATUSES = tuple(Status)
+PRECISIONS = tuple(Precision)
+
+# Tables ---------------------------------------------------------------------------------
+
+
+class Official(SQLModel, table=True):
+    """A person, or an organization acting as a side."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, sa_column_kwargs={"unique": True})
+    country: str = Field(default="", max_length=100)
+    kind: str = Field(default=OfficialKind.person, max_length=20)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class Post(SQLModel, table=True):
+    """An office that outlives its holder ("US Secretary of Defense")."""
+
+    __table_args__ = (sa.UniqueConstraint("title", "country"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    country: str = Field(default="", max_length=100)
+
+
+class Tenure(SQLModel, table=True):
+    """An official holding a post from ``start`` to ``end`` (either open when unknown)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    official_id: int = Field(foreign_key="official.id", index=True)
+    post_id: int = Field(foreign_key="post.id", index=True)
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+class ContactEvent(SQLModel, table=True):
+    """One contact, or attempt at one, between the two sides of a pair."""
+
+    __tablename__ = "contact_event"
+    __table_args__ = (
+        sa.Index("ix_contact_event_pair_date", "pair_key", "date"),
+        sa.Index("ix_contact_event_date_id", "date", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    date: dt.date
+    date_end: dt.date | None = None
+    date_precision: str = Field(default=Precision.day, max_length=20)
+    official_a_id: int = Field(foreign_key="official.id", index=True)
+    official_b_id: int = Field(foreign_key="official.id", index=True)
+    # The post each side held as the source named it ("" when it did not).
+    role_a: str = Field(default="", max_length=200)
+    role_b: str = Field(default="", max_length=200)
+    # "min_id:max_id" of the two officials: the order of entry never splits a pair.
+    pair_key: str = Field(max_length=50)
+    channel: str = Field(max_length=20)
+    status: str = Field(max_length=20, index=True)
+    initiated_by_id: int | None = Field(default=None, foreign_key="official.id")
+    summary: str = Field(default="", sa_type=sa.Text)
+    source_url: str = Field(default="", max_length=2000)
+    source_publisher: str = Field(default="", max_length=200)
+    source_date: dt.date | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    deleted_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class ContextEvent(SQLModel, table=True):
+    """Something that is not a contact but explains contacts (an invasion, an incident)."""
+
+    __tablename__ = "context_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    date: dt.date = Field(index=True)
+    title: str = Field(max_length=200)
+    description: str = Field(default="", sa_type=sa.Text)
+    source_url: str = Field(default="", max_length=2000)
+
+
+def pair_key(official_a_id: int, official_b_id: int) -> str:
+    """The key of the pair of two officials, the same whichever side comes first."""
+    low, high = sorted((official_a_id, official_b_id))
+    return f"{low}:{high}"
+
+
+# Input models ---------------------------------------------------------------------------
+
+
+def _clean(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _check_url(value: str) -> str:
+    if value:
+        parts = urlparse(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be a web address starting with http:// or https://")
+    return value
+
+
+class EventCreate(SQLModel):
+    """A contact event as submitted by the form, the CSV import, the API or the seeds."""
+
+    date: dt.date
+    date_end: dt.date | None = None
+    date_precision: Precision = Precision.day
+    official_a: str = Field(min_length=1, max_length=200)
+    role_a: str = Field(default="", max_length=200)
+    country_a: str = Field(default="", max_length=100)
+    official_b: str = Field(min_length=1, max_length=200)
+    role_b: str = Field(default="", max_length=200)
+    country_b: str = Field(default="", max_length=100)
+    channel: Channel
+    status: Status
+    initiated_by: str = Field(default="", max_length=200)
+    summary: str = Field(default="", max_length=10_000)
+    source_url: str = Field(default="", max_length=2000)
+    source_publisher: str = Field(default="", max_length=200)
+    source_date: dt.date | None = None
+
+    _strip = field_validator(
+        "official_a",
+        "role_a",
+        "country_a",
+        "official_b",
+        "role_b",
+        "country_b",
+        "initiated_by",
+        "summary",
+        "source_url",
+        "source_publisher",
+        mode="before",
+    )(_clean)
+
+    @field_validator("source_url")
+    @classmethod
+    def _source_url_is_web_address(cls, value: str) -> str:
+        return _check_url(value)
+
+    @model_validator(mode="after")
+    def _sides_are_consistent(self) -> Self:
+        if self.date_end is not None and self.date_end < self.date:
+            raise ValueError("date_end: must not be before the date")
+        if self.official_a.casefold() == self.official_b.casefold():
+            raise ValueError("official_b: must differ from the first side")
+        if self.initiated_by and self.initiated_by not in (self.official_a, self.official_b):
+            raise ValueError("initiated_by: must be one of the two sides, or empty")
+        return self
+
+
+class ContextEventCreate(SQLModel):
+    """A context event as submitted."""
+
+    date: dt.date
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=10_000)
+    source_url: str = Field(default="", max_length=2000)
+
+    _strip = field_validator("title", "description", "source_url", mode="before")(_clean)
+
+    @field_validator("source_url")
+    @classmethod
+    def _source_url_is_web_address(cls, value: str) -> str:
+        return _check_url(value)
