@@ -37,7 +37,7 @@ db/.secret_key:
 
 # Create or upgrade the database, then load the seeds if it holds no events yet.
 db: setup db/.secret_key
-	$(FLASK) init-db
+	$(FLASK) db-upgrade
 	$(FLASK) seed --if-empty
 
 run: db

@@ -1,4 +1,4 @@
-"""Flask commands: ``init-db`` and ``seed``."""
+"""Flask commands: ``db-upgrade`` (alias ``init-db``) and ``seed``."""
 
 from __future__ import annotations
 
@@ -9,17 +9,25 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from tracker import csvio, queries
-from tracker.db import create_schema, get_engine, get_session
+from tracker.db import current_revision, get_engine, get_session, upgrade_database
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
-@click.command("init-db")
+@click.command("db-upgrade")
+@click.option("--revision", default="head", show_default=True, help="The migration to upgrade to.")
 @with_appcontext
-def init_db_command() -> None:
-    """Create the database tables that do not exist yet."""
-    create_schema(get_engine())
-    click.echo(f"Database ready: {get_engine().url.render_as_string(hide_password=True)}")
+def db_upgrade_command(revision: str) -> None:
+    """Create the database if missing and apply its migrations (Alembic, db/migrations)."""
+    engine = get_engine()
+    before = current_revision(engine)
+    upgrade_database(engine, revision)
+    after = current_revision(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"Database is up to date (migration {after}): {where}")
+    else:
+        click.echo(f"Database upgraded from {before or 'empty'} to migration {after}: {where}")
 
 
 @click.command("seed")
@@ -56,5 +64,6 @@ def seed_command(if_empty: bool, directory: Path) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    app.cli.add_command(init_db_command)
+    app.cli.add_command(db_upgrade_command)
+    app.cli.add_command(db_upgrade_command, name="init-db")
     app.cli.add_command(seed_command)

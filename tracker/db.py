@@ -6,6 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
 from flask import Flask, current_app, g
 from sqlmodel import Session, SQLModel
 
@@ -61,8 +64,33 @@ def close_session(_exc: BaseException | None = None) -> None:
 
 
 def create_schema(engine: sa.Engine) -> None:
-    """Create every table that does not exist yet."""
+    """Create every table at once, without migrations (for tests that need a blank database)."""
     SQLModel.metadata.create_all(engine)
+
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "db" / "migrations"
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    """The Alembic configuration of the migrations under ``db/migrations`` for ``url``."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(engine: sa.Engine, revision: str = "head") -> None:
+    """Apply the migrations up to ``revision`` (the latest by default)."""
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def current_revision(engine: sa.Engine) -> str | None:
+    """The migration the database is at, or None for a database without migrations."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 def init_app(app: Flask) -> None:

@@ -6,9 +6,11 @@ import datetime as dt
 from collections.abc import Mapping
 
 import arrow
+from werkzeug.datastructures import MultiDict
 from pydantic import ValidationError
 
-from tracker.models import ContextEventCreate, EventCreate
+from tracker.models import CHANNELS, STATUSES, ContextEventCreate, EventCreate
+from tracker.queries import EventFilter
 
 # Written forms people type, tried after ISO 8601.
 DATE_FORMATS = (
@@ -137,3 +139,39 @@ def parse_context_form(form: Mapping[str, str]) -> tuple[ContextEventCreate | No
             errors.setdefault(name, message)
         return None, errors
     return (None, errors) if errors else (item, {})
+
+
+FILTER_FIELDS = ("from", "to", "country", "official", "pair", "channel", "status")
+
+
+def parse_filters(args: Mapping[str, str] | MultiDict[str, str]) -> tuple[EventFilter, dict[str, str]]:
+    """An ``EventFilter`` from query-string arguments, and a message per argument it ignored.
+
+    ``from``/``to`` take dates as the form does; ``channel`` and ``status`` may repeat.
+    """
+    errors: dict[str, str] = {}
+    dates, date_errors = _dates(args, ("from", "to"), required=())
+    errors.update(date_errors)
+    date_from, date_to = dates.get("from"), dates.get("to")
+    if date_from and date_to and date_to < date_from:
+        errors["to"] = "must not be before the start of the range"
+        date_to = None
+
+    def many(name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+        values = args.getlist(name) if isinstance(args, MultiDict) else [args.get(name, "")]
+        chosen = [v for value in values for v in value.split(",") if v]
+        bad = [v for v in chosen if v not in allowed]
+        if bad:
+            errors[name] = f"unknown {name} {', '.join(bad)}: choose from {', '.join(allowed)}"
+        return tuple(v for v in chosen if v in allowed)
+
+    flt = EventFilter(
+        date_from=date_from,
+        date_to=date_to,
+        country=args.get("country", "").strip(),
+        official=args.get("official", "").strip(),
+        pair=args.get("pair", "").strip(),
+        channels=many("channel", tuple(CHANNELS)),
+        statuses=many("status", tuple(STATUSES)),
+    )
+    return flt, errors

@@ -127,6 +127,20 @@ class ContactEvent(SQLModel, table=True):
     deleted_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
+class EventChange(SQLModel, table=True):
+    """One recorded change to a contact event: who, when, and each field's old and new value."""
+
+    __tablename__ = "event_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="contact_event.id", index=True)
+    changed_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    changed_by: str = Field(default="", max_length=200)
+    action: str = Field(max_length=20)  # created, updated, deleted, restored
+    # {"field": [old, new], ...} in the text of the CSV contract
+    changes: dict[str, list[str]] = Field(default_factory=dict, sa_type=sa.JSON)
+
+
 class ContextEvent(SQLModel, table=True):
     """Something that is not a contact but explains contacts (an invasion, an incident)."""
 

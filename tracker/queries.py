@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -14,12 +15,14 @@ from tracker.models import (
     ContactEvent,
     ContextEvent,
     ContextEventCreate,
+    EventChange,
     EventCreate,
     Official,
     OfficialKind,
     Post,
     Tenure,
     pair_key,
+    utcnow,
 )
 
 
@@ -58,7 +61,10 @@ class EventRow:
 
 @dataclass(frozen=True)
 class EventFilter:
-    """What to narrow a list of events to; empty fields do not narrow."""
+    """What to narrow a list of events to; empty fields do not narrow.
+
+    ``pair`` is a pair key ("3:4"); ``country`` and ``official`` match either side.
+    """
 
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -68,13 +74,33 @@ class EventFilter:
     channels: tuple[str, ...] = field(default_factory=tuple)
     statuses: tuple[str, ...] = field(default_factory=tuple)
 
+    def query_args(self) -> dict[str, str | list[str]]:
+        """The query-string arguments that ``tracker.forms.parse_filters`` reads back as this filter."""
+        args: dict[str, str | list[str]] = {}
+        if self.date_from:
+            args["from"] = self.date_from.isoformat()
+        if self.date_to:
+            args["to"] = self.date_to.isoformat()
+        for name in ("country", "official", "pair"):
+            if getattr(self, name):
+                args[name] = getattr(self, name)
+        if self.channels:
+            args["channel"] = list(self.channels)
+        if self.statuses:
+            args["status"] = list(self.statuses)
+        return args
+
+    @property
+    def active(self) -> bool:
+        return bool(self.query_args())
+
 
 _A = aliased(Official, name="side_a")
 _B = aliased(Official, name="side_b")
 _I = aliased(Official, name="initiator")
 
 
-def _event_select(flt: EventFilter | None = None) -> sa.Select[tuple[object, ...]]:
+def _event_select(flt: EventFilter | None = None, *, include_deleted: bool = False) -> sa.Select[Any]:
     stmt = (
         sa.select(
             col(ContactEvent.id),
@@ -101,9 +127,10 @@ def _event_select(flt: EventFilter | None = None) -> sa.Select[tuple[object, ...
         .join(_A, _A.id == ContactEvent.official_a_id)
         .join(_B, _B.id == ContactEvent.official_b_id)
         .outerjoin(_I, _I.id == ContactEvent.initiated_by_id)
-        .where(col(ContactEvent.deleted_at).is_(None))
         .order_by(col(ContactEvent.date), col(ContactEvent.id))
     )
+    if not include_deleted:
+        stmt = stmt.where(col(ContactEvent.deleted_at).is_(None))
     if flt is None:
         return stmt
     if flt.date_from:
@@ -125,7 +152,7 @@ def _event_select(flt: EventFilter | None = None) -> sa.Select[tuple[object, ...
     return stmt
 
 
-def _to_row(r: sa.Row[tuple[object, ...]]) -> EventRow:
+def _to_row(r: sa.Row[Any]) -> EventRow:
     values = dict(r._mapping)
     a_id, b_id = values.pop("official_a_id"), values.pop("official_b_id")
     a, b = values["official_a"], values["official_b"]
@@ -234,7 +261,7 @@ def _ensure_tenure(session: Session, official: Official, title: str, country: st
         select(Tenure).where(Tenure.official_id == official.id, Tenure.post_id == post.id)
     ).first()
     if held is None:
-        session.add(Tenure(official_id=official.id, post_id=post.id))  # type: ignore[arg-type]
+        session.add(Tenure(official_id=official.id, post_id=post.id))
 
 
 # Events ------------------------------------------------------------------------------------
@@ -260,51 +287,108 @@ class AddResult:
     skipped: int = 0
 
 
-def add_events(session: Session, items: Iterable[EventCreate], *, skip_existing: bool = False) -> AddResult:
+#: The fields of an event that history records, in the text of the CSV contract.
+TRACKED_FIELDS = (
+    "date",
+    "date_end",
+    "date_precision",
+    "official_a",
+    "role_a",
+    "country_a",
+    "official_b",
+    "role_b",
+    "country_b",
+    "channel",
+    "status",
+    "initiated_by",
+    "summary",
+    "source_url",
+    "source_publisher",
+    "source_date",
+)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _snapshot(source: object) -> dict[str, str]:
+    return {name: _text(getattr(source, name)) for name in TRACKED_FIELDS}
+
+
+def _apply(
+    session: Session, event: ContactEvent, item: EventCreate, cache: dict[str, Official]
+) -> tuple[Official, Official]:
+    """Set ``event``'s fields from ``item``, matching or creating its officials and posts."""
+    a = _official_for(
+        session, name=item.official_a, country=item.country_a, field_name="official_a", cache=cache
+    )
+    b = _official_for(
+        session, name=item.official_b, country=item.country_b, field_name="official_b", cache=cache
+    )
+    assert a.id is not None and b.id is not None
+    if a.id == b.id:
+        raise InputError({"official_b": "must differ from the first side"})
+    _ensure_tenure(session, a, item.role_a, item.country_a)
+    _ensure_tenure(session, b, item.role_b, item.country_b)
+    initiator = {a.name.casefold(): a, b.name.casefold(): b}.get(item.initiated_by.casefold())
+    event.date = item.date
+    event.date_end = item.date_end
+    event.date_precision = item.date_precision
+    event.official_a_id = a.id
+    event.official_b_id = b.id
+    event.role_a = item.role_a
+    event.role_b = item.role_b
+    event.pair_key = pair_key(a.id, b.id)
+    event.channel = item.channel
+    event.status = item.status
+    event.initiated_by_id = initiator.id if initiator else None
+    event.summary = item.summary
+    event.source_url = item.source_url
+    event.source_publisher = item.source_publisher
+    event.source_date = item.source_date
+    return a, b
+
+
+def _stored_text(item: EventCreate, a: Official, b: Official) -> dict[str, str]:
+    """What an event built from ``item`` reads back as (names and countries as recorded)."""
+    text = _snapshot(item)
+    text.update(official_a=a.name, country_a=a.country, official_b=b.name, country_b=b.country)
+    initiator = {a.name.casefold(): a.name, b.name.casefold(): b.name}.get(item.initiated_by.casefold(), "")
+    text["initiated_by"] = initiator
+    return text
+
+
+def add_events(
+    session: Session, items: Iterable[EventCreate], *, skip_existing: bool = False, by: str = ""
+) -> AddResult:
     """Store validated events, all or none: on any ``InputError`` nothing is written.
 
     Officials are matched by name and created when new (a new one needs a country); a named
     role is recorded as a post the official holds. With ``skip_existing`` an event already
     stored (same date, pair, channel and status) is skipped, which makes loading idempotent.
+    Each added event's history starts with a "created" entry.
     """
     result = AddResult()
     cache: dict[str, Official] = {}
     try:
         for item in items:
-            a = _official_for(
-                session, name=item.official_a, country=item.country_a, field_name="official_a", cache=cache
-            )
-            b = _official_for(
-                session, name=item.official_b, country=item.country_b, field_name="official_b", cache=cache
-            )
-            assert a.id is not None and b.id is not None
-            if a.id == b.id:
-                raise InputError({"official_b": "must differ from the first side"})
-            _ensure_tenure(session, a, item.role_a, item.country_a)
-            _ensure_tenure(session, b, item.role_b, item.country_b)
-            initiator = {a.name.casefold(): a, b.name.casefold(): b}.get(item.initiated_by.casefold())
             event = ContactEvent(
-                date=item.date,
-                date_end=item.date_end,
-                date_precision=item.date_precision,
-                official_a_id=a.id,
-                official_b_id=b.id,
-                role_a=item.role_a,
-                role_b=item.role_b,
-                pair_key=pair_key(a.id, b.id),
-                channel=item.channel,
-                status=item.status,
-                initiated_by_id=initiator.id if initiator else None,
-                summary=item.summary,
-                source_url=item.source_url,
-                source_publisher=item.source_publisher,
-                source_date=item.source_date,
+                date=item.date, official_a_id=0, official_b_id=0, pair_key="", channel="", status=""
             )
+            a, b = _apply(session, event, item, cache)
             if skip_existing and _find_same_event(session, event) is not None:
                 result.skipped += 1
                 continue
             session.add(event)
             session.flush()
+            assert event.id is not None
+            created = {k: ["", v] for k, v in _stored_text(item, a, b).items() if v}
+            session.add(EventChange(event_id=event.id, changed_by=by, action="created", changes=created))
             result.added.append(event)
         session.commit()
     except BaseException:
@@ -313,9 +397,79 @@ def add_events(session: Session, items: Iterable[EventCreate], *, skip_existing:
     return result
 
 
-def add_event(session: Session, item: EventCreate) -> ContactEvent:
+def add_event(session: Session, item: EventCreate, *, by: str = "") -> ContactEvent:
     """Store one validated event (see ``add_events``)."""
-    return add_events(session, [item]).added[0]
+    return add_events(session, [item], by=by).added[0]
+
+
+def get_event(session: Session, event_id: int, *, include_deleted: bool = False) -> EventRow | None:
+    """One event as read for display, or None."""
+    stmt = _event_select(include_deleted=include_deleted).where(ContactEvent.id == event_id)
+    row = session.execute(stmt).first()
+    return _to_row(row) if row else None
+
+
+def update_event(session: Session, event_id: int, item: EventCreate, *, by: str = "") -> EventChange | None:
+    """Change an event to ``item``, recording each changed field; None when nothing changed.
+
+    Raises ``LookupError`` when there is no such event (or it is deleted).
+    """
+    before = get_event(session, event_id)
+    event = session.get(ContactEvent, event_id)
+    if before is None or event is None:
+        raise LookupError(f"no event {event_id}")
+    try:
+        a, b = _apply(session, event, item, {})
+        after = _stored_text(item, a, b)
+        old = _snapshot(before)
+        diff = {k: [old[k], after[k]] for k in TRACKED_FIELDS if old[k] != after[k]}
+        change = None
+        if diff:
+            event.updated_at = utcnow()
+            change = EventChange(event_id=event_id, changed_by=by, action="updated", changes=diff)
+            session.add(change)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return change
+
+
+def _set_deleted(session: Session, event_id: int, *, deleted: bool, by: str) -> None:
+    event = session.get(ContactEvent, event_id)
+    if event is None or (event.deleted_at is not None) == deleted:
+        raise LookupError(f"no {'deleted ' if not deleted else ''}event {event_id}")
+    event.deleted_at = utcnow() if deleted else None
+    event.updated_at = utcnow()
+    session.add(EventChange(event_id=event_id, changed_by=by, action="deleted" if deleted else "restored"))
+    session.commit()
+
+
+def delete_event(session: Session, event_id: int, *, by: str = "") -> None:
+    """Move an event to the deleted list (it can be restored). ``LookupError`` if there is none."""
+    _set_deleted(session, event_id, deleted=True, by=by)
+
+
+def restore_event(session: Session, event_id: int, *, by: str = "") -> None:
+    """Bring a deleted event back. ``LookupError`` if no such deleted event."""
+    _set_deleted(session, event_id, deleted=False, by=by)
+
+
+def list_deleted_events(session: Session) -> list[EventRow]:
+    """Deleted events, most recently deleted first."""
+    stmt = (
+        _event_select(include_deleted=True)
+        .where(col(ContactEvent.deleted_at).is_not(None))
+        .order_by(None)
+        .order_by(col(ContactEvent.deleted_at).desc(), col(ContactEvent.id))
+    )
+    return [_to_row(r) for r in session.execute(stmt)]
+
+
+def event_history(session: Session, event_id: int) -> Sequence[EventChange]:
+    """Every recorded change of an event, oldest first."""
+    stmt = select(EventChange).where(EventChange.event_id == event_id).order_by(col(EventChange.id))
+    return session.exec(stmt).all()
 
 
 # Context events ----------------------------------------------------------------------------
