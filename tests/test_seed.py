@@ -12,16 +12,16 @@ from tracker.queries import count_events, list_context_events, list_events, list
 def test_seeds_load_twice_without_duplicates(app: Flask, runner: FlaskCliRunner) -> None:
     first = runner.invoke(args=["seed"])
     assert first.exit_code == 0, first.output
-    assert "Seeded 5 event(s) (0 already present) and 1 context event(s)." in first.output
+    assert "Seeded 5 event(s) (0 already present), 1 context event(s) and 8 tenure(s)." in first.output
     second = runner.invoke(args=["seed"])
-    assert "Seeded 0 event(s) (5 already present) and 0 context event(s)." in second.output
+    assert "Seeded 0 event(s) (5 already present), 0 context event(s) and 0 tenure(s)." in second.output
     with app.app_context():
         session = get_session()
         assert count_events(session) == 5
         assert len(list_context_events(session)) == 1
         names = [o.name for o in list_officials(session)]
     assert sorted(names) == names
-    assert len(names) == len(set(names)) == 6
+    assert len(names) == len(set(names)) == 10
 
 
 def test_seed_if_empty_leaves_a_used_database_alone(app: Flask, runner: FlaskCliRunner) -> None:

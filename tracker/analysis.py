@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -154,6 +154,12 @@ class PairStats:
     median_gap_min: float | None
     median_gap_max: float | None
     gaps: tuple[Gap, ...]
+    p90_gap_min: float | None = None
+    p90_gap_max: float | None = None
+    first_contact: dt.date | None = None
+    last_event: dt.date | None = None
+    attempts_since_last: int = 0
+    refusals_since_last: int = 0
 
     @property
     def silence_label(self) -> str:
@@ -163,14 +169,34 @@ class PairStats:
 
     @property
     def median_gap_label(self) -> str:
-        if self.median_gap_min is None or self.median_gap_max is None:
-            return "–"
-        low, high = _fmt_days(self.median_gap_min), _fmt_days(self.median_gap_max)
-        return f"{low} days" if low == high else f"{low}–{high} days"
+        return _range_label(self.median_gap_min, self.median_gap_max)
+
+    @property
+    def p90_gap_label(self) -> str:
+        return _range_label(self.p90_gap_min, self.p90_gap_max)
+
+
+def _range_label(low: float | None, high: float | None) -> str:
+    """'84 days', or '80–90 days' (lower–upper bound) when the dates are uncertain."""
+    if low is None or high is None:
+        return "–"
+    lo, hi = _fmt_days(low), _fmt_days(high)
+    return f"{lo} days" if lo == hi else f"{lo}–{hi} days"
 
 
 def _fmt_days(value: float) -> str:
-    return f"{value:g}"
+    return f"{round(value, 1):g}"
+
+
+def percentile(values: list[int], q: float) -> float | None:
+    """The q-th percentile (0-100) by linear interpolation between closest ranks; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 def pair_stats(events: Iterable[ContactLike], *, as_of: dt.date) -> PairStats:
@@ -182,9 +208,12 @@ def pair_stats(events: Iterable[ContactLike], *, as_of: dt.date) -> PairStats:
     found = gaps(items)
     last = max(held, key=_sort_key) if held else None
     silence_min = silence_max = None
+    since_last: list[ContactLike] = items
     if last is not None:
         lo, hi = bounds_of(last)
         silence_min, silence_max = max(0, (as_of - hi).days), max(0, (as_of - lo).days)
+        since_last = [e for e in items if e.status != HELD and _sort_key(e) > _sort_key(last)]
+    mins, maxs = [g.min_days for g in found], [g.max_days for g in found]
     return PairStats(
         pair_key=items[0].pair_key,
         held=len(held),
@@ -195,9 +224,15 @@ def pair_stats(events: Iterable[ContactLike], *, as_of: dt.date) -> PairStats:
         silence_min_days=silence_min,
         silence_max_days=silence_max,
         longest_gap=max(found, key=lambda g: (g.max_days, g.min_days)) if found else None,
-        median_gap_min=statistics.median(g.min_days for g in found) if found else None,
-        median_gap_max=statistics.median(g.max_days for g in found) if found else None,
+        median_gap_min=statistics.median(mins) if found else None,
+        median_gap_max=statistics.median(maxs) if found else None,
         gaps=tuple(found),
+        p90_gap_min=percentile(mins, 90),
+        p90_gap_max=percentile(maxs, 90),
+        first_contact=min(held, key=_sort_key).date if held else None,
+        last_event=max(e.date for e in items),
+        attempts_since_last=sum(e.status == "attempted" for e in since_last),
+        refusals_since_last=sum(e.status == "refused" for e in since_last),
     )
 
 
@@ -225,6 +260,21 @@ def period_start(day: dt.date, period: str) -> dt.date:
     return arrow.Arrow.fromdate(day).floor(period).date()  # type: ignore[arg-type]
 
 
+def _series(
+    events: Iterable[ContactLike], period: str, group: Callable[[ContactLike], str]
+) -> tuple[list[dt.date], dict[str, list[int]]]:
+    counts: dict[str, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    for event in events:
+        counts[group(event)][period_start(event.date, period)] += 1
+    if not counts:
+        return [], {}
+    first = min(min(c) for c in counts.values())
+    last = max(max(c) for c in counts.values())
+    frames = arrow.Arrow.range(period, arrow.Arrow.fromdate(first), arrow.Arrow.fromdate(last))  # type: ignore[arg-type]
+    starts = [a.date() for a in frames]
+    return starts, {key: [c.get(s, 0) for s in starts] for key, c in counts.items()}
+
+
 def frequency(
     events: Iterable[ContactLike], *, period: str = "month", status: str = HELD
 ) -> tuple[list[dt.date], dict[str, list[int]]]:
@@ -233,14 +283,129 @@ def frequency(
     Returns the period starts and, per pair, one count per period. An event counts in the
     period its date falls in.
     """
-    counts: dict[str, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
-    for event in events:
-        if event.status == status:
-            counts[event.pair_key][period_start(event.date, period)] += 1
-    if not counts:
-        return [], {}
-    first = min(min(c) for c in counts.values())
-    last = max(max(c) for c in counts.values())
-    frames = arrow.Arrow.range(period, arrow.Arrow.fromdate(first), arrow.Arrow.fromdate(last))  # type: ignore[arg-type]
-    starts = [a.date() for a in frames]
-    return starts, {key: [c.get(s, 0) for s in starts] for key, c in counts.items()}
+    return _series((e for e in events if e.status == status), period, lambda e: e.pair_key)
+
+
+def frequency_by_status(
+    events: Iterable[ContactLike], *, period: str = "month"
+) -> tuple[list[dt.date], dict[str, list[int]]]:
+    """Counts of events per period and status (held, attempted, refused, unknown), zero-filled."""
+    starts, series = _series(events, period, lambda e: e.status)
+    order = ("held", "attempted", "refused", "unknown")
+    return starts, {k: series[k] for k in sorted(series, key=lambda k: order.index(k) if k in order else 9)}
+
+
+# Silence alerts --------------------------------------------------------------------------
+
+LEVELS = ("alarm", "warn", "ok", "none")
+DEFAULT_WARN_FACTOR = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """How alarming a pair's current silence is against its own history, and why."""
+
+    level: str  # alarm, warn, ok, none
+    reason: str
+
+    @property
+    def rank(self) -> int:
+        return LEVELS.index(self.level)
+
+
+def alert(stats: PairStats, *, warn_factor: float = DEFAULT_WARN_FACTOR, alarm_days: int | None = None) -> Alert:
+    """The alert level of a pair's current silence.
+
+    Warn when the silence passes ``warn_factor`` × the median gap; alarm when it passes the
+    longest gap on record (or ``alarm_days`` when set). The silence is compared by its lower
+    bound and the thresholds by their upper bounds, so an alert is never raised on a guess.
+    """
+    silence = stats.silence_min_days
+    if silence is None:
+        return Alert("none", "no held contact yet")
+    longest = stats.longest_gap
+    if alarm_days is not None and silence > alarm_days:
+        return Alert("alarm", f"silent at least {silence} days, past the alarm threshold of {alarm_days} days")
+    if alarm_days is None and longest is not None and silence > longest.max_days:
+        return Alert("alarm", f"silent at least {silence} days, longer than the longest gap on record ({longest.label})")
+    if stats.median_gap_max is not None:
+        threshold = warn_factor * stats.median_gap_max
+        if silence > threshold:
+            return Alert(
+                "warn",
+                f"silent at least {silence} days, past {warn_factor:g} × the median gap "
+                f"({_fmt_days(stats.median_gap_max)} days, upper bound)",
+            )
+        return Alert("ok", f"within {warn_factor:g} × the median gap ({_fmt_days(stats.median_gap_max)} days)")
+    if alarm_days is not None:
+        return Alert("ok", f"below the alarm threshold of {alarm_days} days")
+    return Alert("none", "one held contact so far: no gap to compare with")
+
+
+def silence_callout(stats: PairStats) -> str:
+    """'the longest silence since 2019' (or 'on record') when the current silence is notable; else ''."""
+    silence = stats.silence_min_days
+    if silence is None or not stats.gaps:
+        return ""
+    longer = [g for g in stats.gaps if g.max_days >= silence]
+    if not longer:
+        since = stats.first_contact.year if stats.first_contact else None
+        return f"the longest silence on record (contacts since {since})"
+    latest_longer = max(longer, key=lambda g: g.end)
+    if latest_longer is stats.gaps[-1] or latest_longer.end >= stats.gaps[-1].end:
+        return ""
+    return f"the longest silence since {latest_longer.end.year}"
+
+
+# Personnel changes on a post pair -------------------------------------------------------
+
+
+class HolderLike(ContactLike, Protocol):
+    @property
+    def official_a(self) -> str: ...
+    @property
+    def official_b(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class HolderChange:
+    """A change of who speaks for a post pair, seen at the first event with the new holders."""
+
+    pair_key: str
+    date: dt.date
+    left: tuple[str, ...]
+    arrived: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return ", ".join(f"{old} → {new}" for old, new in zip(self.left, self.arrived, strict=False)) or (
+            "new: " + ", ".join(self.arrived)
+        )
+
+
+def holder_changes(events: Iterable[HolderLike]) -> list[HolderChange]:
+    """Where consecutive events of a lane have different people on it, per lane, in date order."""
+    changes: list[HolderChange] = []
+    for key, group in by_pair(events).items():
+        previous: set[str] | None = None
+        for event in group:
+            people = {event.official_a, event.official_b}  # type: ignore[attr-defined]
+            if previous is not None and people != previous:
+                changes.append(
+                    HolderChange(key, event.date, tuple(sorted(previous - people)), tuple(sorted(people - previous)))
+                )
+            previous = people
+    return changes
+
+
+# Response to context events ---------------------------------------------------------------
+
+
+def response_days(context_date: dt.date, events: Iterable[ContactLike]) -> tuple[int, int] | None:
+    """Days from a context event to a pair's first held contact after it (bounds), or None."""
+    after = [e for e in events if e.status == HELD and bounds_of(e)[1] > context_date]
+    if not after:
+        return None
+    first = min(after, key=_sort_key)
+    lo, hi = bounds_of(first)
+    return max(1, (lo - context_date).days), (hi - context_date).days

@@ -10,7 +10,7 @@ from typing import Protocol
 
 import plotly.graph_objects as go
 
-from tracker.analysis import Gap, bounds_of
+from tracker.analysis import Gap, HolderChange, bounds_of
 
 STATUS_COLORS = {
     "held": "#1a7f4b",
@@ -110,6 +110,21 @@ def hover_text(event: EventLike) -> str:
     return "<br>".join(lines)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def gap_hover(g: Gap) -> str:
+    """The hover label of a gap: its length, ends, and the attempts and refusals inside it."""
+    length = f"{g.min_days}-day" if g.exact else f"{g.min_days}–{g.max_days}-day"
+    during = [_plural(n, w) for n, w in ((g.attempts, "attempt"), (g.refusals, "refusal")) if n]
+    head = f"{' and '.join(during)} during this {length} silence" if during else f"A {length} silence"
+    text = f"<b>{head}</b><br>{g.start.isoformat()} → {g.end.isoformat()}"
+    if not g.exact:
+        text += f"<br>{escape(g.label)} (the dates at its ends are uncertain)"
+    return text
+
+
 def lane_order(events: Sequence[EventLike]) -> list[str]:
     """Lane labels, the pair with the most recent event first."""
     latest: dict[str, dt.date] = {}
@@ -122,6 +137,7 @@ def timeline_figure(
     events: Sequence[EventLike],
     gaps: Mapping[str, Sequence[Gap]],
     context: Sequence[ContextLike] = (),
+    changes: Sequence[HolderChange] = (),
 ) -> go.Figure:
     """One lane per pair: a marker per event, gaps between held contacts, context lines.
 
@@ -170,15 +186,7 @@ def timeline_figure(
             mid_x.append(g.start + (g.end - g.start) / 2)
             mid_y.append(label)
             mid_text.append(g.label.replace("at least ", "≥").replace(", at most ", ", ≤"))
-            during = []
-            if g.attempts:
-                during.append(f"{g.attempts} attempt{'s' if g.attempts != 1 else ''}")
-            if g.refusals:
-                during.append(f"{g.refusals} refusal{'s' if g.refusals != 1 else ''}")
-            hover = f"<b>Silence of {g.label}</b><br>{g.start.isoformat()} → {g.end.isoformat()}"
-            if during:
-                hover += f"<br>{' and '.join(during)} during this silence"
-            mid_hover.append(hover)
+            mid_hover.append(gap_hover(g))
     if gap_x:
         fig.add_trace(
             go.Scatter(
@@ -225,6 +233,24 @@ def timeline_figure(
                 customdata=[e.id for e in chosen],
                 hovertext=[hover_text(by_id[e.id]) for e in chosen],
                 hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+
+    # Changes of holder on a post pair's lane.
+    shown = [c for c in changes if c.pair_key in label_of]
+    if shown:
+        fig.add_trace(
+            go.Scatter(
+                x=[c.date for c in shown],
+                y=[label_of[c.pair_key] for c in shown],
+                mode="markers+text",
+                marker={"symbol": "line-ns", "size": 26, "line": {"width": 2, "color": "#0f766e"}},
+                text=[escape(c.label) for c in shown],
+                textposition="bottom center",
+                textfont={"size": 11, "color": "#0f766e"},
+                hovertext=[f"<b>Change of holder</b><br>{escape(c.label)}<br>first seen {c.date.isoformat()}" for c in shown],
+                hovertemplate="%{hovertext}<extra></extra>",
+                name="change of holder",
             )
         )
 
@@ -289,20 +315,24 @@ def timeline_figure(
 
 def frequency_figure(
     starts: Sequence[dt.date],
-    counts: Mapping[str, Sequence[int]],
+    series: Mapping[str, Sequence[int]],
     labels: Mapping[str, str],
     *,
     period: str = "month",
+    what: str = "held contacts",
+    colors: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """Held contacts per period, one stacked bar series per pair."""
+    """Counts per period as stacked bars, one series per key of ``series`` (a pair or a status)."""
     fig = go.Figure()
-    for key, values in counts.items():
+    for key, values in series.items():
+        marker = {"color": colors[key]} if colors and key in colors else {}
         fig.add_trace(
             go.Bar(
                 x=list(starts),
                 y=list(values),
                 name=labels.get(key, key),
-                hovertemplate="%{x|%b %Y}: %{y} held<extra>%{fullData.name}</extra>",
+                marker=marker,
+                hovertemplate=f"%{{x|%b %Y}}: %{{y}} {escape(what)}<extra>%{{fullData.name}}</extra>",
                 xperiod={"month": "M1", "quarter": "M3", "year": "M12"}[period],
                 xperiodalignment="middle",
             )
@@ -315,6 +345,6 @@ def frequency_figure(
         paper_bgcolor="#ffffff",
         legend={"orientation": "h", "y": -0.25},
         xaxis={"type": "date", "title": None, "gridcolor": "#e5e7eb"},
-        yaxis={"title": f"held contacts per {period}", "rangemode": "tozero", "dtick": 1, "automargin": True},
+        yaxis={"title": f"{what} per {period}", "rangemode": "tozero", "automargin": True},
     )
     return fig

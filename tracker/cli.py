@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from tracker import csvio, queries
+from tracker.models import TenureRow
 from tracker.db import current_revision, get_engine, get_session, upgrade_database
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -38,7 +39,7 @@ def db_upgrade_command(revision: str) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=SEEDS,
     show_default=True,
-    help="Folder with events.csv and context_events.csv.",
+    help="Folder with events.csv, context_events.csv and tenures.csv.",
 )
 @with_appcontext
 def seed_command(if_empty: bool, directory: Path) -> None:
@@ -51,14 +52,24 @@ def seed_command(if_empty: bool, directory: Path) -> None:
         events, errors = csvio.read_events(f)
     with open(directory / "context_events.csv", encoding="utf-8-sig", newline="") as f:
         context, context_errors = csvio.read_context_events(f)
-    problems = [f"events.csv {e}" for e in errors] + [f"context_events.csv {e}" for e in context_errors]
+    tenures: list[tuple[int, TenureRow]] = []
+    tenure_errors: list[csvio.RowError] = []
+    if (directory / "tenures.csv").exists():
+        with open(directory / "tenures.csv", encoding="utf-8-sig", newline="") as f:
+            tenures, tenure_errors = csvio.read_tenures(f)
+    problems = (
+        [f"events.csv {e}" for e in errors]
+        + [f"context_events.csv {e}" for e in context_errors]
+        + [f"tenures.csv {e}" for e in tenure_errors]
+    )
     if problems:
         raise click.ClickException("seed files are invalid:\n" + "\n".join(problems))
+    added_tenures = queries.load_tenures(session, ((t.official, t.post, t.country, t.start, t.end) for _, t in tenures))
     result = queries.add_events(session, (e for _, e in events), skip_existing=True)
     added_context = queries.add_context_events(session, (c for _, c in context), skip_existing=True)
     click.echo(
-        f"Seeded {len(result.added)} event(s) ({result.skipped} already present) "
-        f"and {added_context} context event(s)."
+        f"Seeded {len(result.added)} event(s) ({result.skipped} already present), "
+        f"{added_context} context event(s) and {added_tenures} tenure(s)."
     )
 
 

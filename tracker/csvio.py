@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from sqlmodel import SQLModel
 
 from tracker.forms import field_errors
-from tracker.models import ContextEventCreate, EventCreate
+from tracker.models import ContextEventCreate, EventCreate, TenureRow
 
 COLUMNS = (
     "id",
@@ -126,7 +126,7 @@ def _read(
     return items, errors
 
 
-_DATE_COLUMNS = ("date", "date_end", "source_date")
+_DATE_COLUMNS = ("date", "date_end", "source_date", "start", "end")
 
 
 def read_events(stream: IO[str]) -> tuple[list[tuple[int, EventCreate]], list[RowError]]:
@@ -148,3 +148,12 @@ def read_context_events(stream: IO[str]) -> tuple[list[tuple[int, ContextEventCr
 def decode(data: bytes) -> io.StringIO:
     """Text of an uploaded file: UTF-8 with or without a BOM, CRLF or LF line ends."""
     return io.StringIO(data.decode("utf-8-sig"), newline="")
+
+
+TENURE_COLUMNS = ("official", "post", "country", "start", "end")
+
+
+def read_tenures(stream: IO[str]) -> tuple[list[tuple[int, TenureRow]], list[RowError]]:
+    """Validate every row of a tenures file (``official,post,country,start,end``)."""
+    items, errors = _read(stream, TenureRow, TENURE_COLUMNS, ("start", "end"))
+    return [(n, t) for n, t in items if isinstance(t, TenureRow)], errors

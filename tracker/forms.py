@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 
 import arrow
-from werkzeug.datastructures import MultiDict
 from pydantic import ValidationError
+from werkzeug.datastructures import MultiDict
 
 from tracker.models import CHANNELS, STATUSES, ContextEventCreate, EventCreate
 from tracker.queries import EventFilter

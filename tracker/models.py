@@ -153,6 +153,18 @@ class ContextEvent(SQLModel, table=True):
     source_url: str = Field(default="", max_length=2000)
 
 
+class PairAlert(SQLModel, table=True):
+    """Silence alert thresholds of one pair (person or post pair key)."""
+
+    __tablename__ = "pair_alert"
+
+    pair_key: str = Field(primary_key=True, max_length=50)
+    #: warn when the current silence passes this many times the pair's median gap
+    warn_factor: float = 2.0
+    #: alarm after this many days; None means "when it passes the longest gap on record"
+    alarm_days: int | None = None
+
+
 def pair_key(official_a_id: int, official_b_id: int) -> str:
     """The key of the pair of two officials, the same whichever side comes first."""
     low, high = sorted((official_a_id, official_b_id))
@@ -222,6 +234,48 @@ class EventCreate(SQLModel):
         if self.initiated_by and self.initiated_by not in (self.official_a, self.official_b):
             raise ValueError("initiated_by: must be one of the two sides, or empty")
         return self
+
+
+class OfficialCreate(SQLModel):
+    """An official as submitted."""
+
+    name: str = Field(min_length=1, max_length=200)
+    country: str = Field(min_length=1, max_length=100)
+    kind: OfficialKind = OfficialKind.person
+
+    _strip = field_validator("name", "country", mode="before")(_clean)
+
+
+class TenureCreate(SQLModel):
+    """A tenure as submitted: a post title and country, held from ``start`` to ``end``."""
+
+    post: str = Field(min_length=1, max_length=200)
+    country: str = Field(min_length=1, max_length=100)
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    _strip = field_validator("post", "country", mode="before")(_clean)
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Self:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError("end: must not be before the start")
+        return self
+
+
+class TenureRow(TenureCreate):
+    """A line of a tenures file: who held which post, from when to when."""
+
+    official: str = Field(min_length=1, max_length=200)
+
+    _strip_official = field_validator("official", mode="before")(_clean)
+
+
+class PairAlertUpdate(SQLModel):
+    """Alert thresholds as submitted."""
+
+    warn_factor: float = Field(default=2.0, gt=0, le=100)
+    alarm_days: int | None = Field(default=None, gt=0, le=100_000)
 
 
 class ContextEventCreate(SQLModel):

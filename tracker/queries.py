@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,9 +18,13 @@ from tracker.models import (
     EventChange,
     EventCreate,
     Official,
+    OfficialCreate,
     OfficialKind,
+    PairAlert,
+    PairAlertUpdate,
     Post,
     Tenure,
+    TenureCreate,
     pair_key,
     utcnow,
 )
@@ -57,6 +61,14 @@ class EventRow:
     source_date: dt.date | None
     pair_key: str
     pair_label: str
+    official_a_id: int = 0
+    official_b_id: int = 0
+    post_a: str = ""
+    post_b: str = ""
+    person_pair_key: str = ""
+    person_pair_label: str = ""
+    post_pair_key: str = ""
+    post_pair_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,25 +164,135 @@ def _event_select(flt: EventFilter | None = None, *, include_deleted: bool = Fal
     return stmt
 
 
-def _to_row(r: sa.Row[Any]) -> EventRow:
+def _to_row(r: sa.Row[Any], posts: PostBook | None = None) -> EventRow:
     values = dict(r._mapping)
-    a_id, b_id = values.pop("official_a_id"), values.pop("official_b_id")
+    a_id, b_id = values["official_a_id"], values["official_b_id"]
     a, b = values["official_a"], values["official_b"]
     first, second = (a, b) if a_id <= b_id else (b, a)
-    return EventRow(**values, pair_label=f"{first} – {second}")
+    label = f"{first} – {second}"
+    row = EventRow(**values, pair_label=label, person_pair_key=values["pair_key"], person_pair_label=label)
+    return posts.resolve(row) if posts is not None else row
 
 
-def list_events(session: Session, *, flt: EventFilter | None = None) -> list[EventRow]:
-    """Events that are not deleted, sorted by date, narrowed by ``flt``."""
-    return [_to_row(r) for r in session.execute(_event_select(flt))]
+#: How events are grouped into lanes: by the posts the sides held (default) or by the persons.
+LANES = ("post", "person")
 
 
-def iter_events(engine: sa.Engine, *, flt: EventFilter | None = None) -> Iterator[EventRow]:
+def is_post_pair_key(key: str) -> bool:
+    """Whether ``key`` names a post pair ("p1-p2") rather than a person pair ("1:2")."""
+    return ":" not in key
+
+
+def list_events(session: Session, *, flt: EventFilter | None = None, lanes: str = "person") -> list[EventRow]:
+    """Events that are not deleted, sorted by date, narrowed by ``flt``.
+
+    Each row's ``pair_key``/``pair_label`` name its lane: the person pair, or with
+    ``lanes="post"`` the pair of posts the two sides held on its date.
+    """
+    return list(_rows(session, flt, lanes, session.execute(_event_select(_sql_filter(flt)))))
+
+
+def iter_events(
+    engine: sa.Engine, *, flt: EventFilter | None = None, lanes: str = "person"
+) -> Iterator[EventRow]:
     """Events like ``list_events``, read in batches on a connection of their own (for streaming)."""
     with Session(engine) as session:
-        result = session.execute(_event_select(flt).execution_options(yield_per=1000))
-        for r in result:
-            yield _to_row(r)
+        result = session.execute(_event_select(_sql_filter(flt)).execution_options(yield_per=1000))
+        yield from _rows(session, flt, lanes, result)
+
+
+def _sql_filter(flt: EventFilter | None) -> EventFilter | None:
+    if flt is not None and flt.pair and is_post_pair_key(flt.pair):
+        return replace(flt, pair="")
+    return flt
+
+
+def _rows(
+    session: Session, flt: EventFilter | None, lanes: str, result: Iterable[sa.Row[Any]]
+) -> Iterator[EventRow]:
+    posts = PostBook.load(session)
+    post_pair = flt.pair if flt is not None and flt.pair and is_post_pair_key(flt.pair) else ""
+    for r in result:
+        row = _to_row(r, posts)
+        if post_pair and row.post_pair_key != post_pair:
+            continue
+        if lanes == "post":
+            row = replace(row, pair_key=row.post_pair_key, pair_label=row.post_pair_label)
+        yield row
+
+
+@dataclass(frozen=True, slots=True)
+class TenureSpan:
+    """A tenure as the post resolver reads it."""
+
+    id: int
+    official_id: int
+    post_id: int
+    title: str
+    country: str
+    start: dt.date | None
+    end: dt.date | None
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass
+class PostBook:
+    """Every tenure and post, to tell which post each side of an event held on its date."""
+
+    tenures: dict[int, list[TenureSpan]]
+    posts: dict[tuple[str, str], tuple[int, str]]
+
+    @classmethod
+    def load(cls, session: Session) -> PostBook:
+        stmt = sa.select(
+            col(Tenure.id),
+            col(Tenure.official_id),
+            col(Tenure.post_id),
+            col(Post.title),
+            col(Post.country),
+            col(Tenure.start),
+            col(Tenure.end),
+        ).join(Post, col(Post.id) == col(Tenure.post_id))
+        tenures: dict[int, list[TenureSpan]] = {}
+        for t in session.execute(stmt):
+            tenures.setdefault(t[1], []).append(TenureSpan(*t))
+        posts = {
+            (p.title.casefold(), p.country.casefold()): (p.id or 0, p.title)
+            for p in session.exec(select(Post)).all()
+        }
+        return cls(tenures=tenures, posts=posts)
+
+    def post_of(self, official_id: int, role: str, country: str, day: dt.date) -> tuple[str, str]:
+        """(side key, label) of what one side was on ``day``: a post ("p7", title) or the official ("o3", "")."""
+        held = [t for t in self.tenures.get(official_id, []) if t.covers(day)]
+        if role:
+            named = [t for t in held if t.title.casefold() == role.casefold()]
+            if named:
+                return f"p{named[0].post_id}", named[0].title
+            post = self.posts.get((role.casefold(), country.casefold()))
+            if post is not None:
+                return f"p{post[0]}", post[1]
+        if held:
+            # the most specific tenure: dated ones before open-ended ones, the latest start first
+            best = max(held, key=lambda t: (t.start is not None, t.start or dt.date.min, t.id))
+            return f"p{best.post_id}", best.title
+        return f"o{official_id}", ""
+
+    def resolve(self, row: EventRow) -> EventRow:
+        """``row`` with the posts its sides held and its post pair."""
+        key_a, post_a = self.post_of(row.official_a_id, row.role_a, row.country_a, row.date)
+        key_b, post_b = self.post_of(row.official_b_id, row.role_b, row.country_b, row.date)
+        label_a, label_b = post_a or row.official_a, post_b or row.official_b
+        (k1, l1), (k2, l2) = sorted([(key_a, label_a), (key_b, label_b)], key=lambda kv: _side_order(kv[0]))
+        return replace(
+            row, post_a=post_a, post_b=post_b, post_pair_key=f"{k1}-{k2}", post_pair_label=f"{l1} – {l2}"
+        )
+
+
+def _side_order(key: str) -> tuple[str, int]:
+    return key[0], int(key[1:])
 
 
 def count_events(session: Session) -> int:
@@ -267,7 +389,9 @@ def _ensure_tenure(session: Session, official: Official, title: str, country: st
 # Events ------------------------------------------------------------------------------------
 
 
-def _find_same_event(session: Session, event: ContactEvent) -> ContactEvent | None:
+def _find_same_event(
+    session: Session, event: ContactEvent, *, exclude_id: int | None = None
+) -> ContactEvent | None:
     """A stored event (deleted ones included) with the same date, pair, channel and status."""
     stmt = select(ContactEvent).where(
         ContactEvent.date == event.date,
@@ -276,7 +400,34 @@ def _find_same_event(session: Session, event: ContactEvent) -> ContactEvent | No
         ContactEvent.status == event.status,
         ContactEvent.date_end == event.date_end if event.date_end else col(ContactEvent.date_end).is_(None),
     )
+    if exclude_id is not None:
+        stmt = stmt.where(ContactEvent.id != exclude_id)
     return session.exec(stmt).first()
+
+
+def find_same_event(
+    session: Session, item: EventCreate, *, exclude_id: int | None = None
+) -> ContactEvent | None:
+    """The stored event (deleted ones included) that storing ``item`` would duplicate, if any.
+
+    The same date, end date, pair, channel and status make the same event (as ``add_events``
+    with ``skip_existing`` judges it). Officials are matched by name; nothing is written.
+    ``exclude_id`` leaves out the event being edited.
+    """
+    a = find_official(session, item.official_a)
+    b = find_official(session, item.official_b)
+    if a is None or b is None or a.id is None or b.id is None:
+        return None
+    probe = ContactEvent(
+        date=item.date,
+        date_end=item.date_end,
+        official_a_id=a.id,
+        official_b_id=b.id,
+        pair_key=pair_key(a.id, b.id),
+        channel=item.channel,
+        status=item.status,
+    )
+    return _find_same_event(session, probe, exclude_id=exclude_id)
 
 
 @dataclass
@@ -502,3 +653,272 @@ def add_context_events(
 def list_context_events(session: Session) -> Sequence[ContextEvent]:
     """Every context event, by date."""
     return session.exec(select(ContextEvent).order_by(ContextEvent.date, col(ContextEvent.id))).all()
+
+
+def get_context_event(session: Session, context_id: int) -> ContextEvent | None:
+    """One context event, or None."""
+    return session.get(ContextEvent, context_id)
+
+
+def update_context_event(session: Session, context_id: int, item: ContextEventCreate) -> ContextEvent:
+    """Change a context event. ``LookupError`` if there is none."""
+    event = session.get(ContextEvent, context_id)
+    if event is None:
+        raise LookupError(f"no context event {context_id}")
+    event.sqlmodel_update(item.model_dump())
+    session.commit()
+    return event
+
+
+def delete_context_event(session: Session, context_id: int) -> ContextEvent:
+    """Remove a context event. ``LookupError`` if there is none."""
+    event = session.get(ContextEvent, context_id)
+    if event is None:
+        raise LookupError(f"no context event {context_id}")
+    session.delete(event)
+    session.commit()
+    return event
+
+
+# Managing officials, posts and tenures -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TenureView:
+    """A tenure with its official and post, for display."""
+
+    id: int
+    official_id: int
+    official: str
+    post_id: int
+    post: str
+    country: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+def _tenure_views(session: Session, *where: Any) -> list[TenureView]:
+    stmt = (
+        sa.select(
+            col(Tenure.id),
+            col(Tenure.official_id),
+            col(Official.name),
+            col(Post.id),
+            col(Post.title),
+            col(Post.country),
+            col(Tenure.start),
+            col(Tenure.end),
+        )
+        .join(Official, col(Official.id) == col(Tenure.official_id))
+        .join(Post, col(Post.id) == col(Tenure.post_id))
+        .where(*where)
+        .order_by(
+            col(Post.country),
+            col(Post.title),
+            sa.func.coalesce(col(Tenure.start), dt.date.min),
+            col(Tenure.id),
+        )
+    )
+    return [TenureView(*r) for r in session.execute(stmt)]
+
+
+def list_tenures(
+    session: Session, *, official_id: int | None = None, post_id: int | None = None
+) -> list[TenureView]:
+    """Tenures by post and start date, optionally of one official or one post."""
+    where = []
+    if official_id is not None:
+        where.append(col(Tenure.official_id) == official_id)
+    if post_id is not None:
+        where.append(col(Tenure.post_id) == post_id)
+    return _tenure_views(session, *where)
+
+
+@dataclass(frozen=True, slots=True)
+class OfficialSummary:
+    """An official with how many events they took part in."""
+
+    id: int
+    name: str
+    country: str
+    kind: str
+    events: int
+    posts: str
+
+
+def list_official_summaries(session: Session) -> list[OfficialSummary]:
+    """Every official by country and name, with event counts and the posts they held."""
+    counts: dict[int, int] = {}
+    for column in (ContactEvent.official_a_id, ContactEvent.official_b_id):
+        stmt = (
+            sa.select(col(column), sa.func.count())
+            .where(col(ContactEvent.deleted_at).is_(None))
+            .group_by(col(column))
+        )
+        for official_id, n in session.execute(stmt):
+            counts[official_id] = counts.get(official_id, 0) + n
+    posts: dict[int, list[str]] = {}
+    for t in list_tenures(session):
+        posts.setdefault(t.official_id, []).append(t.post)
+    officials = session.exec(select(Official).order_by(col(Official.country), col(Official.name))).all()
+    return [
+        OfficialSummary(
+            id=o.id or 0,
+            name=o.name,
+            country=o.country,
+            kind=o.kind,
+            events=counts.get(o.id or 0, 0),
+            posts=", ".join(posts.get(o.id or 0, [])),
+        )
+        for o in officials
+    ]
+
+
+def get_official(session: Session, official_id: int) -> Official | None:
+    """One official, or None."""
+    return session.get(Official, official_id)
+
+
+def save_official(session: Session, item: OfficialCreate, official_id: int | None = None) -> Official:
+    """Add an official, or change one; ``InputError`` when the name is taken by another."""
+    same = find_official(session, item.name)
+    if same is not None and same.id != official_id:
+        raise InputError({"name": f"{same.name!r} is already recorded"})
+    if official_id is None:
+        official = Official(name=item.name, country=item.country, kind=item.kind)
+        session.add(official)
+    else:
+        found = session.get(Official, official_id)
+        if found is None:
+            raise LookupError(f"no official {official_id}")
+        official = found
+        official.sqlmodel_update(item.model_dump())
+    session.commit()
+    return official
+
+
+def _post_for(session: Session, title: str, country: str) -> Post:
+    post = session.exec(
+        select(Post).where(
+            sa.func.lower(Post.title) == title.casefold(), sa.func.lower(Post.country) == country.casefold()
+        )
+    ).first()
+    if post is None:
+        post = Post(title=title, country=country)
+        session.add(post)
+        session.flush()
+    return post
+
+
+def save_tenure(
+    session: Session, official_id: int, item: TenureCreate, tenure_id: int | None = None
+) -> Tenure:
+    """Record that an official held a post (or change such a record); posts are matched by title."""
+    if session.get(Official, official_id) is None:
+        raise LookupError(f"no official {official_id}")
+    try:
+        post = _post_for(session, item.post, item.country)
+        if tenure_id is None:
+            tenure = Tenure(official_id=official_id, post_id=post.id or 0)
+            session.add(tenure)
+        else:
+            found = session.get(Tenure, tenure_id)
+            if found is None or found.official_id != official_id:
+                raise LookupError(f"no tenure {tenure_id}")
+            tenure = found
+            tenure.post_id = post.id or 0
+        tenure.start, tenure.end = item.start, item.end
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return tenure
+
+
+def delete_tenure(session: Session, tenure_id: int) -> None:
+    """Remove a tenure. ``LookupError`` if there is none."""
+    tenure = session.get(Tenure, tenure_id)
+    if tenure is None:
+        raise LookupError(f"no tenure {tenure_id}")
+    session.delete(tenure)
+    session.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class PostSummary:
+    """A post with its holders in order."""
+
+    id: int
+    title: str
+    country: str
+    holders: list[TenureView]
+
+
+def list_posts(session: Session) -> list[PostSummary]:
+    """Every post by country and title, with its tenures by start date."""
+    tenures = list_tenures(session)
+    by_post: dict[int, list[TenureView]] = {}
+    for t in tenures:
+        by_post.setdefault(t.post_id, []).append(t)
+    posts = session.exec(select(Post).order_by(col(Post.country), col(Post.title))).all()
+    return [PostSummary(p.id or 0, p.title, p.country, by_post.get(p.id or 0, [])) for p in posts]
+
+
+def rename_post(session: Session, post_id: int, title: str, country: str) -> Post:
+    """Change a post's title or country; ``InputError`` if another post has them."""
+    post = session.get(Post, post_id)
+    if post is None:
+        raise LookupError(f"no post {post_id}")
+    other = session.exec(select(Post).where(Post.title == title, Post.country == country)).first()
+    if other is not None and other.id != post_id:
+        raise InputError({"title": f"there is already a post {title!r} ({country})"})
+    post.title, post.country = title, country
+    session.commit()
+    return post
+
+
+def load_tenures(
+    session: Session, rows: Iterable[tuple[str, str, str, dt.date | None, dt.date | None]]
+) -> int:
+    """Record (official, post, country, start, end) tenures, creating officials; skips known ones."""
+    added = 0
+    try:
+        for name, title, country, start, end in rows:
+            official = find_official(session, name)
+            if official is None:
+                official = Official(name=name, country=country, kind=_guess_kind(name))
+                session.add(official)
+                session.flush()
+            post = _post_for(session, title, country)
+            held = session.exec(
+                select(Tenure).where(Tenure.official_id == official.id, Tenure.post_id == post.id)
+            ).all()
+            if any(t.start == start and t.end == end for t in held):
+                continue
+            undated = [t for t in held if t.start is None and t.end is None]
+            tenure = undated[0] if undated else Tenure(official_id=official.id or 0, post_id=post.id or 0)
+            tenure.start, tenure.end = start, end
+            session.add(tenure)
+            added += 1
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return added
+
+
+# Silence alerts ----------------------------------------------------------------------------
+
+
+def pair_alerts(session: Session) -> dict[str, PairAlert]:
+    """Every pair's alert thresholds that differ from the defaults, by pair key."""
+    return {a.pair_key: a for a in session.exec(select(PairAlert)).all()}
+
+
+def save_pair_alert(session: Session, key: str, item: PairAlertUpdate) -> PairAlert:
+    """Set a pair's alert thresholds."""
+    alert = session.get(PairAlert, key) or PairAlert(pair_key=key)
+    alert.warn_factor, alert.alarm_days = item.warn_factor, item.alarm_days
+    session.add(alert)
+    session.commit()
+    return alert
