@@ -13,6 +13,10 @@ from flask.testing import FlaskClient
 from tests.conftest import valid_form
 
 
+SECDEF = "US Secretary of Defense – Russian Minister of Defence"
+CHAIRMAN = "US Chairman of the Joint Chiefs of Staff – Russian Chief of the General Staff"
+
+
 def figure(page: str, element_id: str) -> dict:  # type: ignore[type-arg]
     match = re.search(rf'id="{element_id}" class="chart" data-figure="([^"]*)"', page)
     assert match, f"no figure {element_id}"
@@ -27,7 +31,7 @@ def test_timeline_carries_the_seeded_events(seeded: Flask, client: FlaskClient) 
     assert ids == [1, 2, 3, 4, 5]
     held = next(t for t in markers if t["name"] == "held")
     assert sorted(held["x"]) == ["2022-02-18", "2022-02-18", "2022-05-13", "2022-05-19"]
-    assert set(held["y"]) == {"Lloyd Austin – Sergei Shoigu", "Mark Milley – Valery Gerasimov"}
+    assert set(held["y"]) == {SECDEF, CHAIRMAN}
     gap_labels = next(t for t in fig["data"] if t.get("mode") == "text")
     assert sorted(gap_labels["text"]) == ["84 days", "90 days"]
     refused = next(t for t in markers if t["name"] == "refused")
@@ -44,23 +48,31 @@ def test_timeline_carries_the_seeded_events(seeded: Flask, client: FlaskClient) 
 def test_frequency_chart_counts_held_contacts_per_month(seeded: Flask, client: FlaskClient) -> None:
     fig = figure(client.get("/").get_data(as_text=True), "frequency-chart")
     by_name = {t["name"]: t for t in fig["data"]}
-    assert by_name["Lloyd Austin – Sergei Shoigu"]["y"] == [1, 0, 0, 1]
-    assert by_name["Mark Milley – Valery Gerasimov"]["y"] == [1, 0, 0, 1]
-    assert by_name["Lloyd Austin – Sergei Shoigu"]["x"][0] == "2022-02-01"
+    assert by_name[SECDEF]["y"] == [1, 0, 0, 1]
+    assert by_name[CHAIRMAN]["y"] == [1, 0, 0, 1]
+    assert by_name[SECDEF]["x"][0] == "2022-02-01"
+
+
+def _table_rows(page: str) -> list[str]:
+    rows = re.findall(r'<tr data-pair="[^"]+">(.*?)</tr>', page, re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip() for r in rows]
 
 
 def test_pair_table(seeded: Flask, client: FlaskClient) -> None:
-    page = client.get("/").get_data(as_text=True)
-    rows = re.findall(r'<tr data-pair="[^"]+">(.*?)</tr>', page, re.S)
-    text = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip() for r in rows]
+    text = _table_rows(client.get("/").get_data(as_text=True))
     since = (dt.date.today() - dt.date(2022, 5, 19)).days
-    assert text[0] == (
-        f"Mark Milley – Valery Gerasimov 2 0 0 2022-05-19 {since} days "
-        "90 days (2022-02-18 → 2022-05-19) 90 days"
-    )
-    assert text[1].startswith("Lloyd Austin – Sergei Shoigu 2 0 0 2022-05-13")
-    assert "84 days (2022-02-18 → 2022-05-13) 84 days" in text[1]
-    assert text[2].startswith("U.S. European Command – Russian Ministry of Defence 0 0 1 – no contact held")
+    assert text[0].startswith(f"{CHAIRMAN} Alarm 2 0 0 2022-05-19 {since} days")
+    assert "90 days (2022-02-18 → 2022-05-19) 90 days 90 days" in text[0]
+    assert text[1].startswith(f"{SECDEF} Alarm 2 0 0 2022-05-13")
+    assert "84 days (2022-02-18 → 2022-05-13) 84 days 84 days" in text[1]
+    assert text[2].startswith("U.S. European Command – Russian Ministry of Defence No baseline 0 0 1 – no contact held")
+
+
+def test_person_lanes(seeded: Flask, client: FlaskClient) -> None:
+    page = client.get("/?lanes=person").get_data(as_text=True)
+    held = next(t for t in figure(page, "timeline-chart")["data"] if t.get("name") == "held")
+    assert set(held["y"]) == {"Lloyd Austin – Sergei Shoigu", "Mark Milley – Valery Gerasimov"}
+    assert _table_rows(page)[0].startswith("Mark Milley – Valery Gerasimov Alarm 2 0 0 2022-05-19")
 
 
 def test_new_event_appears_on_chart_and_table(seeded: Flask, client: FlaskClient) -> None:
