@@ -200,3 +200,98 @@ def test_exact_dates_give_exact_gaps(events: list[Ev]) -> None:
     for gap in gaps(exact):
         assert gap.exact
         assert gap.min_days == (gap.end - gap.start).days
+
+
+# Alerts, callouts, percentiles, holder changes, response times ------------------------------
+
+from tracker.analysis import (  # noqa: E402
+    alert,
+    frequency_by_status,
+    holder_changes,
+    percentile,
+    response_days,
+    silence_callout,
+)
+
+
+def _held(*days: dt.date) -> list[Ev]:
+    return [Ev(i + 1, d) for i, d in enumerate(days)]
+
+
+def test_percentile_interpolates_between_ranks() -> None:
+    assert percentile([], 90) is None
+    assert percentile([10], 90) == 10
+    assert percentile([10, 20], 50) == 15
+    assert percentile(list(range(1, 11)), 90) == pytest.approx(9.1)
+
+
+def test_alert_levels() -> None:
+    events = _held(D(2022, 1, 1), D(2022, 1, 11), D(2022, 1, 21), D(2022, 2, 20))  # gaps 10, 10, 30
+    assert alert(pair_stats(events, as_of=D(2022, 3, 1))).level == "ok"  # 9 days
+    warn = alert(pair_stats(events, as_of=D(2022, 3, 14)))  # 22 days > 2 × median 10
+    assert warn.level == "warn"
+    assert "past 2 × the median gap (10 days, upper bound)" in warn.reason
+    alarm = alert(pair_stats(events, as_of=D(2022, 3, 25)))  # 33 days > longest 30
+    assert alarm.level == "alarm"
+    assert "longer than the longest gap on record (30 days)" in alarm.reason
+    assert alert(pair_stats(events, as_of=D(2022, 3, 25)), warn_factor=4, alarm_days=40).level == "ok"
+    assert alert(pair_stats(events, as_of=D(2022, 4, 5)), alarm_days=40).level == "alarm"
+    assert alert(pair_stats([Ev(1, D(2022, 1, 1))], as_of=D(2023, 1, 1))).level == "none"
+    assert alert(pair_stats([Ev(1, D(2022, 1, 1), status="refused")], as_of=D(2023, 1, 1))).level == "none"
+
+
+def test_alert_uses_the_lower_bound_of_an_uncertain_silence() -> None:
+    events = [Ev(1, D(2022, 1, 1)), Ev(2, D(2022, 1, 31)), Ev(3, D(2022, 3, 1), date_precision="month")]
+    stats = pair_stats(events, as_of=D(2022, 4, 20))  # silence 20..50 days; longest gap ≤ 59
+    assert (stats.silence_min_days, stats.silence_max_days) == (20, 50)
+    assert alert(stats).level == "ok"
+
+
+def test_silence_callout() -> None:
+    events = _held(D(2015, 1, 1), D(2016, 1, 1), D(2016, 2, 1), D(2016, 3, 1))  # gaps 365, 31, 29
+    assert silence_callout(pair_stats(events, as_of=D(2016, 3, 20))) == ""
+    assert silence_callout(pair_stats(events, as_of=D(2016, 8, 1))) == "the longest silence since 2016"
+    assert silence_callout(pair_stats(events, as_of=D(2018, 1, 1))) == "the longest silence on record (contacts since 2015)"
+
+
+def test_holder_changes_on_a_post_lane() -> None:
+    @dataclass(frozen=True)
+    class Side(Ev):
+        official_a: str = ""
+        official_b: str = ""
+
+    events = [
+        Side(1, D(2022, 5, 13), official_a="Austin", official_b="Shoigu"),
+        Side(2, D(2024, 6, 25), official_a="Austin", official_b="Belousov"),
+        Side(3, D(2024, 7, 12), official_a="Belousov", official_b="Austin"),
+        Side(4, D(2025, 3, 1), official_a="Hegseth", official_b="Belousov"),
+    ]
+    changes = holder_changes(events)
+    assert [(c.date, c.label) for c in changes] == [
+        (D(2024, 6, 25), "Shoigu → Belousov"),
+        (D(2025, 3, 1), "Austin → Hegseth"),
+    ]
+
+
+def test_response_days_after_a_context_event() -> None:
+    events = [Ev(1, D(2023, 3, 1)), Ev(2, D(2023, 3, 15), status="refused"), Ev(3, D(2023, 3, 20))]
+    assert response_days(D(2023, 3, 14), events) == (6, 6)
+    assert response_days(D(2023, 3, 25), events) is None
+    assert response_days(D(2023, 3, 14), [Ev(1, D(2023, 4, 10), date_precision="month")]) == (18, 47)
+
+
+def test_frequency_by_status() -> None:
+    events = [Ev(1, D(2022, 2, 18)), Ev(2, D(2022, 3, 2), status="refused"), Ev(3, D(2022, 3, 9), status="attempted")]
+    starts, series = frequency_by_status(events)
+    assert starts == [D(2022, 2, 1), D(2022, 3, 1)]
+    assert series == {"held": [1, 0], "attempted": [0, 1], "refused": [0, 1]}
+    assert list(series) == ["held", "attempted", "refused"]
+
+
+@given(events_strategy(), st.dates(D(2026, 1, 2), D(2030, 1, 1)))
+def test_alert_level_is_monotonic_in_time(events: list[Ev], later: dt.date) -> None:
+    if not any(e.status == "held" for e in events):
+        return
+    early = alert(pair_stats(events, as_of=D(2026, 1, 1)))
+    late = alert(pair_stats(events, as_of=later))
+    assert late.rank <= early.rank or early.level == "none"

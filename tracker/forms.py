@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import TypeVar
 
 import arrow
 from pydantic import ValidationError
+from sqlmodel import SQLModel
 from werkzeug.datastructures import MultiDict
 
 from tracker.models import CHANNELS, STATUSES, ContextEventCreate, EventCreate
@@ -27,6 +29,8 @@ DATE_FORMATS = (
     "YYYY/MM/DD",
     "D.M.YYYY",
 )
+M = TypeVar("M", bound=SQLModel)
+
 DATE_HINT = "e.g. 2022-05-19, May 19, 2022 or 19 May 2022"
 
 EVENT_FIELDS = (
@@ -127,18 +131,30 @@ def parse_event_form(form: Mapping[str, str]) -> tuple[EventCreate | None, dict[
     return (None, errors) if errors else (event, {})
 
 
-def parse_context_form(form: Mapping[str, str]) -> tuple[ContextEventCreate | None, dict[str, str]]:
-    """A ``ContextEventCreate`` from the context-event form, or the errors keyed by field name."""
-    data: dict[str, object] = {name: form.get(name, "").strip() for name in CONTEXT_FIELDS}
-    dates, errors = _dates(form, ("date",), required=("date",))
-    data.update({k: v for k, v in dates.items() if k not in errors})
+def parse_form(
+    form: Mapping[str, str],
+    model: type[M],
+    fields: tuple[str, ...],
+    *,
+    dates: tuple[str, ...] = (),
+    required: tuple[str, ...] = (),
+) -> tuple[M | None, dict[str, str]]:
+    """A ``model`` from form fields (dates parsed as people type them), or the errors by field."""
+    data: dict[str, object] = {name: form.get(name, "").strip() for name in fields}
+    parsed, errors = _dates(form, dates, required=required)
+    data.update({k: v for k, v in parsed.items() if k not in errors})
     try:
-        item = ContextEventCreate.model_validate({k: v for k, v in data.items() if k not in errors})
+        item = model.model_validate({k: v for k, v in data.items() if k not in errors and v != ""})
     except ValidationError as exc:
         for name, message in field_errors(exc).items():
             errors.setdefault(name, message)
         return None, errors
     return (None, errors) if errors else (item, {})
+
+
+def parse_context_form(form: Mapping[str, str]) -> tuple[ContextEventCreate | None, dict[str, str]]:
+    """A ``ContextEventCreate`` from the context-event form, or the errors keyed by field name."""
+    return parse_form(form, ContextEventCreate, CONTEXT_FIELDS, dates=("date",), required=("date",))
 
 
 FILTER_FIELDS = ("from", "to", "country", "official", "pair", "channel", "status")

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Self
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator
 from sqlmodel import Field, SQLModel
 
 
@@ -225,15 +224,28 @@ class EventCreate(SQLModel):
     def _source_url_is_web_address(cls, value: str) -> str:
         return _check_url(value)
 
-    @model_validator(mode="after")
-    def _sides_are_consistent(self) -> Self:
-        if self.date_end is not None and self.date_end < self.date:
-            raise ValueError("date_end: must not be before the date")
-        if self.official_a.casefold() == self.official_b.casefold():
-            raise ValueError("official_b: must differ from the first side")
-        if self.initiated_by and self.initiated_by not in (self.official_a, self.official_b):
-            raise ValueError("initiated_by: must be one of the two sides, or empty")
-        return self
+    @field_validator("date_end")
+    @classmethod
+    def _end_not_before_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("date")
+        if value is not None and start is not None and value < start:
+            raise ValueError("must not be before the date")
+        return value
+
+    @field_validator("official_b")
+    @classmethod
+    def _sides_differ(cls, value: str, info: ValidationInfo) -> str:
+        if value.casefold() == str(info.data.get("official_a", "")).casefold():
+            raise ValueError("must differ from the first side")
+        return value
+
+    @field_validator("initiated_by")
+    @classmethod
+    def _initiator_is_a_side(cls, value: str, info: ValidationInfo) -> str:
+        sides = {str(info.data.get(k, "")).casefold() for k in ("official_a", "official_b")}
+        if value and value.casefold() not in sides:
+            raise ValueError("must be one of the two sides, or empty")
+        return value
 
 
 class OfficialCreate(SQLModel):
@@ -256,11 +268,13 @@ class TenureCreate(SQLModel):
 
     _strip = field_validator("post", "country", mode="before")(_clean)
 
-    @model_validator(mode="after")
-    def _ends_after_start(self) -> Self:
-        if self.start and self.end and self.end < self.start:
-            raise ValueError("end: must not be before the start")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _ends_after_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start")
+        if value is not None and start is not None and value < start:
+            raise ValueError("must not be before the start")
+        return value
 
 
 class TenureRow(TenureCreate):
@@ -292,3 +306,27 @@ class ContextEventCreate(SQLModel):
     @classmethod
     def _source_url_is_web_address(cls, value: str) -> str:
         return _check_url(value)
+
+
+class EventPublic(SQLModel):
+    """A contact event as the API returns it: its id, the fields of the CSV contract, and its pair."""
+
+    id: int = Field(description="The event's number, stable for its life (also after deletion).")
+    date: dt.date = Field(description="When it happened (ISO 8601); the start of a span.")
+    date_end: dt.date | None = Field(default=None, description="The end of a span, or null for one day.")
+    date_precision: Precision = Field(description="How exactly the date is known.")
+    official_a: str = Field(description="One side: a person or, where none is named, an organization.")
+    role_a: str = Field(description="The post side A held as the source named it, or empty.")
+    country_a: str = Field(description="Side A's country as recorded.")
+    official_b: str = Field(description="The other side.")
+    role_b: str = Field(description="The post side B held as the source named it, or empty.")
+    country_b: str = Field(description="Side B's country as recorded.")
+    channel: Channel = Field(description="How the contact happened.")
+    status: Status = Field(description="What came of it: held, attempted, refused or unknown.")
+    initiated_by: str = Field(description="The name of the side that asked for it, or empty.")
+    summary: str = Field(description="What was said or done, in a sentence or two.")
+    source_url: str = Field(description="Where it is reported (http or https address), or empty.")
+    source_publisher: str = Field(description="Who published the source.")
+    source_date: dt.date | None = Field(default=None, description="When the source was published.")
+    pair_key: str = Field(description='The pair the event belongs to ("3:4"), for the `pair` filter.')
+    pair_label: str = Field(description='The pair\'s two sides, "A – B".')

@@ -1,0 +1,214 @@
+"""Issue 3 through HTTP: post pairs across personnel changes, alerts, filters, pair pages, context."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import valid_form
+from tests.test_timeline import CHAIRMAN, SECDEF, _table_rows, figure
+from tracker.db import get_session
+from tracker.queries import list_events
+
+SECDEF_KEY_RE = re.compile(r'<tr data-pair="(p\d+-p\d+)">\s*<th scope="row"><a[^>]*>US Secretary of Defense')
+
+
+def add(client: FlaskClient, **fields: str) -> None:
+    response = client.post("/events/new", data=valid_form(**fields))
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def later_defense_calls(client: FlaskClient) -> None:
+    """Austin–Belousov (2024-06-25) and Hegseth–Belousov (2025-03-01, invented for the test)."""
+    add(client, date="2024-06-25", official_b="Andrei Belousov", role_b="", country_b="", summary="Austin–Belousov")
+    add(
+        client,
+        date="2025-03-01",
+        official_a="Pete Hegseth",
+        role_a="",
+        country_a="",
+        official_b="Andrei Belousov",
+        role_b="",
+        country_b="",
+        summary="Hegseth–Belousov",
+    )
+
+
+def test_post_pair_continues_across_personnel_changes(seeded: Flask, client: FlaskClient) -> None:
+    later_defense_calls(client)
+    page = client.get("/").get_data(as_text=True)
+    held = next(t for t in figure(page, "timeline-chart")["data"] if t.get("name") == "held")
+    lanes = {x: y for x, y in zip(held["x"], held["y"], strict=True)}
+    assert lanes["2024-06-25"] == lanes["2025-03-01"] == lanes["2022-05-13"] == SECDEF
+    # gaps run across holders: 2022-05-13 -> 2024-06-25 -> 2025-03-01
+    labels = next(t for t in figure(page, "timeline-chart")["data"] if t.get("mode") == "text")["text"]
+    assert {"774 days", "249 days", "84 days"} <= set(labels)
+    changes = next(t for t in figure(page, "timeline-chart")["data"] if t.get("name") == "change of holder")
+    assert sorted(changes["text"]) == ["Lloyd Austin → Pete Hegseth", "Sergei Shoigu → Andrei Belousov"]
+    # by person pair the three calls are three lanes
+    person = client.get("/?lanes=person").get_data(as_text=True)
+    person_held = next(t for t in figure(person, "timeline-chart")["data"] if t.get("name") == "held")
+    assert len(set(person_held["y"])) == 4
+
+
+def test_pair_page_has_timeline_stats_events_and_csv(seeded: Flask, client: FlaskClient) -> None:
+    later_defense_calls(client)
+    key = SECDEF_KEY_RE.search(client.get("/").get_data(as_text=True))
+    assert key is not None
+    page = client.get(f"/pairs/{key.group(1)}").get_data(as_text=True)
+    assert f"<h1>{SECDEF}</h1>" in page
+    assert "data-figure" in page
+    assert "774 days" in page and "(2022-05-13 → 2024-06-25)" in page
+    assert page.count('<tr id="event-') == 4
+    assert "Russia invades Ukraine" in page  # response to context events
+    csv_link = re.search(r'href="(/events\.csv\?pair=[^"]+)"', page)
+    assert csv_link is not None
+    rows = list(csv.DictReader(io.StringIO(client.get(csv_link.group(1).replace("&amp;", "&")).get_data(as_text=True))))
+    assert [r["date"] for r in rows] == ["2022-02-18", "2022-05-13", "2024-06-25", "2025-03-01"]
+
+
+def test_unknown_pair_is_404(client: FlaskClient) -> None:
+    response = client.get("/pairs/p98-p99")
+    assert response.status_code == 404
+    assert "No events for the pair" in response.get_data(as_text=True)
+
+
+def test_overview_lists_pairs_most_alarming_first(seeded: Flask, client: FlaskClient) -> None:
+    add(client, date="2022-06-01", summary="third call keeps the line warm")  # Austin–Shoigu: gaps 84, 19
+    page = client.get("/pairs").get_data(as_text=True)
+    rows = _table_rows(page)
+    assert rows[0].startswith(f"{CHAIRMAN} Alarm")
+    assert rows[1].startswith(f"{SECDEF} Alarm")
+    assert rows[-1].startswith("U.S. European Command – Russian Ministry of Defence No baseline")
+
+
+def test_alert_thresholds_are_configurable_per_pair(seeded: Flask, client: FlaskClient) -> None:
+    key = SECDEF_KEY_RE.search(client.get("/").get_data(as_text=True))
+    assert key is not None
+    url = f"/pairs/{key.group(1)}"
+    bad = client.post(url + "/alert", data={"warn_factor": "-1", "alarm_days": "soon"})
+    assert bad.status_code == 400
+    html = bad.get_data(as_text=True)
+    assert 'id="warn_factor-error"' in html and 'id="alarm_days-error"' in html
+    ok = client.post(url + "/alert", data={"warn_factor": "3", "alarm_days": "100000"})
+    assert ok.status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "Alert thresholds saved: warn past 3 × the median gap, alarm after 100000 days." in page
+    assert "past 3 × the median gap" in page  # the level now comes from the new thresholds
+    row = next(r for r in _table_rows(client.get("/pairs").get_data(as_text=True)) if r.startswith(SECDEF))
+    assert row.startswith(f"{SECDEF} Warning")
+
+
+def test_filters_apply_to_chart_table_and_csv_link(seeded: Flask, client: FlaskClient) -> None:
+    page = client.get("/?status=refused&from=2022-03-01").get_data(as_text=True)
+    fig = figure(page, "timeline-chart")
+    shown = sorted(i for t in fig["data"] if t.get("mode") == "markers" and t.get("customdata") for i in t["customdata"])
+    assert shown == [3]
+    assert len(_table_rows(page)) == 1
+    link = re.search(r'id="csv-link" href="([^"]+)"', page)
+    assert link is not None
+    url = link.group(1).replace("&amp;", "&")
+    assert "status=refused" in url and "from=2022-03-01" in url
+    rows = list(csv.DictReader(io.StringIO(client.get(url).get_data(as_text=True))))
+    assert [r["id"] for r in rows] == ["3"]
+
+
+def test_filter_by_country_official_channel_and_dates(seeded: Flask, client: FlaskClient) -> None:
+    add(client, date="2023-03-15", official_a="Lloyd Austin", official_b="Li Shangfu", role_b="China Minister of National Defense", country_b="China")
+    def ids(query: str) -> list[str]:
+        text = client.get("/events.csv?" + query).get_data(as_text=True)
+        return [r["id"] for r in csv.DictReader(io.StringIO(text))]
+
+    assert ids("country=china") == ["6"]
+    assert ids("official=Mark%20Milley") == ["2", "5"]
+    assert ids("channel=hotline") == ["3"]
+    assert ids("from=2022-05-01&to=2022-05-31") == ["3", "4", "5"]  # the hotline span reaches into May
+    assert ids("channel=phone&channel=video&to=2022-02-28") == ["1", "2"]
+
+
+def test_bad_filters_are_named_and_refused(seeded: Flask, client: FlaskClient) -> None:
+    response = client.get("/?from=yesterday-ish&status=maybe")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'id="from-error"' in html and "unknown status maybe" in html
+    csv_response = client.get("/events.csv?channel=pigeon")
+    assert csv_response.status_code == 400
+    assert "channel" in csv_response.get_data(as_text=True)
+
+
+def test_frequency_by_quarter_and_by_status(seeded: Flask, client: FlaskClient) -> None:
+    fig = figure(client.get("/?period=quarter").get_data(as_text=True), "frequency-chart")
+    assert {t["name"]: t["y"] for t in fig["data"]}[SECDEF] == [1, 1]
+    by_status = figure(client.get("/?freq=status&period=month").get_data(as_text=True), "frequency-chart")
+    series = {t["name"]: t["y"] for t in by_status["data"]}
+    assert series == {"held": [2, 0, 0, 2], "refused": [0, 1, 0, 0]}
+    assert client.get("/?period=decade").status_code == 400
+
+
+def test_uncertain_gap_is_reported_with_bounds(seeded: Flask, client: FlaskClient) -> None:
+    add(client, date="2022-08-01", date_precision="month", summary="a call some time in August")
+    page = client.get("/").get_data(as_text=True)
+    assert "at least 80, at most 110 days" in page
+    labels = next(t for t in figure(page, "timeline-chart")["data"] if t.get("mode") == "text")["text"]
+    assert "≥80, ≤110 days" in labels
+
+
+def test_context_events_can_be_added_edited_deleted_with_response_times(seeded: Flask, client: FlaskClient) -> None:
+    bad = client.post("/context", data={"date": "someday", "title": ""})
+    assert bad.status_code == 400
+    assert 'id="date-error"' in bad.get_data(as_text=True) and 'id="title-error"' in bad.get_data(as_text=True)
+    ok = client.post("/context", data={"date": "March 14, 2023", "title": "US MQ-9 drone downed over the Black Sea"})
+    assert ok.status_code == 302
+    add(client, date="2023-03-15", summary="Austin–Shoigu call about the drone")
+    page = client.get("/context").get_data(as_text=True)
+    assert "US MQ-9 drone downed over the Black Sea" in page
+    row = re.search(r'<tr id="context-2">(.*?)</tr>', page, re.S)
+    assert row is not None and "1 d" in row.group(1)
+    timeline = figure(client.get("/").get_data(as_text=True), "timeline-chart")
+    assert "2023-03-14" in [s["x0"] for s in timeline["layout"]["shapes"]]
+    edit = client.post("/context/2/edit", data={"date": "2023-03-14", "title": "MQ-9 Reaper downed"})
+    assert edit.status_code == 302
+    assert "MQ-9 Reaper downed" in client.get("/context").get_data(as_text=True)
+    assert client.post("/context/2/delete").status_code == 302
+    after = client.get("/context").get_data(as_text=True)
+    assert "Deleted context event: MQ-9 Reaper downed (2023-03-14)." in after
+    assert '<tr id="context-2">' not in after
+    assert client.post("/context/99/delete").status_code == 404
+
+
+def test_officials_posts_and_tenures_are_managed_in_the_ui(seeded: Flask, client: FlaskClient) -> None:
+    page = client.get("/officials").get_data(as_text=True)
+    assert "Pete Hegseth" in page and "US Secretary of Defense" in page
+    created = client.post("/officials", data={"name": "Dong Jun", "country": "China", "kind": "person"})
+    assert created.status_code == 302
+    official_url = created.headers["Location"]
+    duplicate = client.post("/officials", data={"name": "dong jun", "country": "China", "kind": "person"})
+    assert duplicate.status_code == 400 and "already recorded" in duplicate.get_data(as_text=True)
+    bad = client.post(official_url + "/tenures", data={"post": "", "country": "China", "start": "2023-12-29", "end": "2023-01-01"})
+    assert bad.status_code == 400
+    html = bad.get_data(as_text=True)
+    assert 'id="post-error"' in html and 'id="end-error"' in html
+    added = client.post(
+        official_url + "/tenures",
+        data={"post": "China Minister of National Defense", "country": "China", "start": "Dec 29, 2023", "end": ""},
+    )
+    assert added.status_code == 302
+    page = client.get(official_url).get_data(as_text=True)
+    assert 'value="China Minister of National Defense"' in page and 'value="2023-12-29"' in page
+    posts = client.get("/posts").get_data(as_text=True)
+    assert re.search(r"Lloyd Austin</a>\s*<span class=\"muted\">2021-01-22 – 2025-01-20", posts)
+    edit = client.post(official_url, data={"name": "Dong Jun", "country": "PRC", "kind": "person"})
+    assert edit.status_code == 302
+
+
+def test_tenure_dates_decide_the_post_of_an_event_without_a_role(seeded: Flask, client: FlaskClient) -> None:
+    add(client, date="2023-06-01", official_a="Mark Milley", role_a="", country_a="", official_b="Valery Gerasimov", role_b="", country_b="")
+    add(client, date="2023-12-01", official_a="Charles Q. Brown Jr.", role_a="", country_a="", official_b="Valery Gerasimov", role_b="", country_b="")
+    with seeded.app_context():
+        rows = list_events(get_session(), lanes="post")
+    lanes = {r.date.isoformat(): r.pair_label for r in rows}
+    assert lanes["2023-06-01"] == lanes["2023-12-01"] == lanes["2022-05-19"] == CHAIRMAN

@@ -1,0 +1,185 @@
+"""Pages to manage officials, the posts they hold and their tenures."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from tracker import queries
+from tracker.db import get_session
+from tracker.forms import DATE_HINT, parse_form
+from tracker.models import OfficialCreate, OfficialKind, TenureCreate
+
+bp = Blueprint("officials", __name__)
+
+OFFICIAL_FIELDS = ("name", "country", "kind")
+TENURE_FIELDS = ("post", "country", "start", "end")
+
+
+def _values() -> dict[str, str]:
+    return {k: v for k, v in request.form.items() if k != "csrf_token"}
+
+
+def _list_page(values: dict[str, str], errors: dict[str, str], status: int = 200) -> tuple[str, int]:
+    page = render_template(
+        "officials.html",
+        officials=queries.list_official_summaries(get_session()),
+        values=values,
+        errors=errors,
+        kinds=tuple(OfficialKind),
+    )
+    return page, status
+
+
+@bp.get("/officials")
+def officials() -> tuple[str, int]:
+    """Every official, with a form to add one."""
+    return _list_page({"kind": "person"}, {})
+
+
+@bp.post("/officials")
+def create_official() -> tuple[str, int] | BaseResponse:
+    """Add an official."""
+    values = _values()
+    item, errors = parse_form(values, OfficialCreate, OFFICIAL_FIELDS)
+    if item is not None:
+        try:
+            official = queries.save_official(get_session(), item)
+        except queries.InputError as exc:
+            errors = exc.errors
+        else:
+            flash(f"Added {official.name} ({official.country}). Record the posts they held below.", "success")
+            return redirect(url_for("officials.official", official_id=official.id))
+    flash("The official was not added: please correct the fields marked below.", "error")
+    return _list_page(values, errors, 400)
+
+
+def _official_page(
+    official_id: int,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    tenure_values: dict[str, str] | None = None,
+    tenure_errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    session = get_session()
+    official = queries.get_official(session, official_id)
+    if official is None:
+        abort(404, description=f"There is no official {official_id}.")
+    current = {"name": official.name, "country": official.country, "kind": official.kind}
+    page = render_template(
+        "official.html",
+        official=official,
+        tenures=queries.list_tenures(session, official_id=official_id),
+        posts=queries.list_posts(session),
+        values=values or current,
+        errors=errors or {},
+        tenure_values=tenure_values or {"country": official.country},
+        tenure_errors=tenure_errors or {},
+        kinds=tuple(OfficialKind),
+        date_hint=DATE_HINT,
+    )
+    return page, status
+
+
+@bp.get("/officials/<int:official_id>")
+def official(official_id: int) -> tuple[str, int]:
+    """One official: their details and the posts they held, editable."""
+    return _official_page(official_id)
+
+
+@bp.post("/officials/<int:official_id>")
+def update_official(official_id: int) -> tuple[str, int] | BaseResponse:
+    """Change an official's name, country or kind."""
+    values = _values()
+    item, errors = parse_form(values, OfficialCreate, OFFICIAL_FIELDS)
+    if item is not None:
+        try:
+            queries.save_official(get_session(), item, official_id)
+        except LookupError:
+            abort(404, description=f"There is no official {official_id}.")
+        except queries.InputError as exc:
+            errors = exc.errors
+        else:
+            flash(f"Saved {item.name}.", "success")
+            return redirect(url_for("officials.official", official_id=official_id))
+    flash("The changes were not saved: please correct the fields marked below.", "error")
+    return _official_page(official_id, values=values, errors=errors, status=400)
+
+
+@bp.post("/officials/<int:official_id>/tenures")
+def add_tenure(official_id: int) -> tuple[str, int] | BaseResponse:
+    """Record a post the official held, from when to when."""
+    values = _values()
+    item, errors = parse_form(values, TenureCreate, TENURE_FIELDS, dates=("start", "end"))
+    if item is not None:
+        try:
+            queries.save_tenure(get_session(), official_id, item)
+        except LookupError:
+            abort(404, description=f"There is no official {official_id}.")
+        flash(f"Recorded: {item.post} ({_span(item)}).", "success")
+        return redirect(url_for("officials.official", official_id=official_id))
+    flash("The post was not recorded: please correct the fields marked below.", "error")
+    return _official_page(official_id, tenure_values=values, tenure_errors=errors, status=400)
+
+
+@bp.post("/officials/<int:official_id>/tenures/<int:tenure_id>")
+def update_tenure(official_id: int, tenure_id: int) -> tuple[str, int] | BaseResponse:
+    """Change a tenure's post or dates."""
+    values = _values()
+    item, errors = parse_form(values, TenureCreate, TENURE_FIELDS, dates=("start", "end"))
+    if item is not None:
+        try:
+            queries.save_tenure(get_session(), official_id, item, tenure_id)
+        except LookupError:
+            abort(404, description=f"There is no tenure {tenure_id} of official {official_id}.")
+        flash(f"Saved: {item.post} ({_span(item)}).", "success")
+        return redirect(url_for("officials.official", official_id=official_id))
+    flash("The tenure was not saved: " + "; ".join(f"{k}: {v}" for k, v in errors.items()), "error")
+    return _official_page(official_id, status=400)
+
+
+@bp.post("/officials/<int:official_id>/tenures/<int:tenure_id>/delete")
+def delete_tenure(official_id: int, tenure_id: int) -> BaseResponse:
+    """Remove a tenure."""
+    try:
+        queries.delete_tenure(get_session(), tenure_id)
+    except LookupError:
+        abort(404, description=f"There is no tenure {tenure_id}.")
+    flash("Tenure removed.", "success")
+    return redirect(url_for("officials.official", official_id=official_id))
+
+
+@bp.get("/posts")
+def posts() -> str:
+    """Every post with its holders in order."""
+    return render_template("posts.html", posts=queries.list_posts(get_session()))
+
+
+@bp.post("/posts/<int:post_id>")
+def rename_post(post_id: int) -> BaseResponse:
+    """Change a post's title or country."""
+    title, country = request.form.get("title", "").strip(), request.form.get("country", "").strip()
+    if not title or not country:
+        flash("A post needs a title and a country: nothing changed.", "error")
+        return redirect(url_for("officials.posts"), code=303)
+    try:
+        queries.rename_post(get_session(), post_id, title, country)
+    except LookupError:
+        abort(404, description=f"There is no post {post_id}.")
+    except queries.InputError as exc:
+        flash("Not renamed: " + "; ".join(exc.errors.values()), "error")
+    else:
+        flash(f"Saved post: {title} ({country}).", "success")
+    return redirect(url_for("officials.posts"))
+
+
+def _span(item: TenureCreate) -> str:
+    start = item.start.isoformat() if item.start else "?"
+    end = item.end.isoformat() if item.end else "now"
+    return f"{start} to {end}"
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages."""
+    app.register_blueprint(bp)
