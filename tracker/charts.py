@@ -292,6 +292,9 @@ def timeline_figure(
             bgcolor="rgba(255,255,255,0.85)",
         )
 
+    xs = [d for e in events for d in bounds_of(e)] + [c.date for c in context]
+    first, last = min(xs), max(xs)
+    pad = dt.timedelta(days=max(20, (last - first).days * 0.06))
     fig.update_layout(
         height=max(260, 150 + 90 * len(lanes)),
         margin={"l": 10, "r": 20, "t": 60, "b": 40},
@@ -299,7 +302,13 @@ def timeline_figure(
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
         legend={"orientation": "h", "y": -0.2, "groupclick": "toggleitem"},
-        xaxis={"type": "date", "showgrid": True, "gridcolor": "#e5e7eb", "title": None},
+        xaxis={
+            "type": "date",
+            "showgrid": True,
+            "gridcolor": "#e5e7eb",
+            "title": None,
+            "range": [first - pad, last + pad * 1.5],
+        },
         yaxis={
             "type": "category",
             "categoryorder": "array",
