@@ -6,8 +6,10 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 FLASK := $(BIN)/flask --app tracker
 CHROMIUM ?= /usr/bin/chromium
+# The PostgreSQL pass of `make test` runs against this database (CI: trust auth on 127.0.0.1).
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve test test-sqlite test-postgres test-e2e lint bench setup setup-dev db chromium clean help
+.PHONY: run test test-sqlite test-postgres test-e2e lint bench setup setup-dev db chromium clean help
 
 help:
 	@echo "make run      set up and serve the app at http://$(HOST):$(PORT) (PORT=5050 picks another port)"
@@ -55,8 +57,26 @@ chromium:
 	fi
 	@[ -x $(CHROMIUM) ] || { echo "Browser tests need Chromium at $(CHROMIUM): install it with 'sudo apt-get install chromium' (Debian/Ubuntu), or set CHROMIUM=/path/to/chromium."; exit 1; }
 
-test: setup-dev chromium
+# Every test on SQLite (browser tests included), then the suite again on PostgreSQL.
+test: test-sqlite test-postgres
+
+test-sqlite: setup-dev chromium
 	TRACKER_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+
+# On PostgreSQL: every test but the browser ones. In CI (CI=true) an unreachable server fails
+# the run; elsewhere the pass is skipped with a message that says so.
+test-postgres: setup-dev
+	@if $(BIN)/python -m tests.postgres_available "$(TEST_POSTGRES_URL)"; then \
+	  echo "PostgreSQL pass: $(TEST_POSTGRES_URL)"; \
+	  TRACKER_TEST_DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/python -m pytest -m "not e2e" --ignore=tests/e2e; \
+	elif [ -n "$$CI" ]; then \
+	  echo "PostgreSQL pass FAILED: no server at $(TEST_POSTGRES_URL) (CI requires it)."; exit 1; \
+	else \
+	  echo "PostgreSQL pass SKIPPED: no server at $(TEST_POSTGRES_URL). Start one, or set TEST_POSTGRES_URL."; \
+	fi
+
+test-e2e: setup-dev chromium
+	TRACKER_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/e2e
 
 lint: setup-dev
 	$(BIN)/ruff check tracker tests
