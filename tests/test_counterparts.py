@@ -153,8 +153,14 @@ def test_uncertain_gap_is_reported_with_bounds(seeded: Flask, client: FlaskClien
     add(client, date="2022-08-01", date_precision="month", summary="a call some time in August")
     page = client.get("/").get_data(as_text=True)
     assert "at least 80, at most 110 days" in page
-    labels = next(t for t in figure(page, "timeline-chart")["data"] if t.get("mode") == "text")["text"]
+    fig = figure(page, "timeline-chart")
+    labels = next(t for t in fig["data"] if t.get("mode") == "text")["text"]
     assert "≥80, ≤110 days" in labels
+    # drawn as a range with its marker in the middle, not as a fake exact day
+    held = next(t for t in fig["data"] if t.get("name") == "held")
+    assert "2022-08-16" in held["x"] and "2022-08-01" not in held["x"]
+    span = next(t for t in fig["data"] if t.get("name", "").startswith("date range"))
+    assert ["2022-08-01", "2022-08-31"] == [x for x in span["x"] if x and x.startswith("2022-08")]
 
 
 def test_context_events_can_be_added_edited_deleted_with_response_times(seeded: Flask, client: FlaskClient) -> None:

@@ -84,6 +84,12 @@ def _symbol(channel: str, status: str) -> str:
     return CHANNEL_SYMBOLS.get(channel, "hexagon") + STATUS_FILL.get(status, "")
 
 
+def _position(event: EventLike) -> dt.date:
+    """Where an event's marker goes: its date when exact, else the middle of its possible days."""
+    lo, hi = bounds_of(event)
+    return lo + (hi - lo) / 2
+
+
 def _side(name: str, role: str) -> str:
     return f"{escape(name)} ({escape(role)})" if role else escape(name)
 
@@ -181,9 +187,10 @@ def timeline_figure(
         if label is None:
             continue
         for g in pair_gaps:
-            gap_x += [g.start, g.end, None]
+            start, end = _position(by_id[g.start_id]), _position(by_id[g.end_id])
+            gap_x += [start, end, None]
             gap_y += [label, label, None]
-            mid_x.append(g.start + (g.end - g.start) / 2)
+            mid_x.append(start + (end - start) / 2)
             mid_y.append(label)
             mid_text.append(g.label.replace("at least ", "≥").replace(", at most ", ", ≤"))
             mid_hover.append(gap_hover(g))
@@ -220,7 +227,7 @@ def timeline_figure(
             continue
         fig.add_trace(
             go.Scatter(
-                x=[e.date for e in chosen],
+                x=[_position(e) for e in chosen],
                 y=[e.pair_label for e in chosen],
                 mode="markers",
                 name=status,
