@@ -12,7 +12,6 @@ from flask.testing import FlaskClient
 
 from tests.conftest import valid_form
 
-
 SECDEF = "US Secretary of Defense – Russian Minister of Defence"
 CHAIRMAN = "US Chairman of the Joint Chiefs of Staff – Russian Chief of the General Staff"
 

@@ -9,8 +9,8 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from tracker import csvio, queries
-from tracker.models import TenureRow
 from tracker.db import current_revision, get_engine, get_session, upgrade_database
+from tracker.models import TenureRow
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -152,12 +152,9 @@ def timeline() -> tuple[str, int]:
     options = _options(errors)
     session = get_session()
     events = queries.list_events(session, flt=flt, lanes=options.lanes)
-    all_pairs = analysis.by_pair(queries.list_events(session, lanes=options.lanes)) if flt.active else None
-    pair_choices = (
-        sorted({e.pair_key: e.pair_label for group in all_pairs.values() for e in group}.items(), key=lambda kv: kv[1])
-        if all_pairs is not None
-        else sorted({e.pair_key: e.pair_label for e in events}.items(), key=lambda kv: kv[1])
-    )
+    everything = queries.list_events(session, lanes=options.lanes) if flt.active else events
+    pair_choices = sorted({e.pair_key: e.pair_label for e in everything}.items(), key=lambda kv: kv[1])
+    csv_args: dict[str, Any] = flt.query_args()
     if errors:
         flash("Some filters were not understood and are ignored: see the messages below.", "error")
     page = render_template(
@@ -168,7 +165,7 @@ def timeline() -> tuple[str, int]:
         options=options,
         errors=errors,
         pair_choices=pair_choices,
-        csv_url=url_for("views.events_csv", **flt.query_args(), **({"lanes": options.lanes} if flt.pair else {})),
+        csv_url=url_for("views.events_csv", **csv_args),
         as_of=today(),
         total=queries.count_events(session),
         **_figures(events, options),
@@ -489,10 +486,8 @@ def plotly_js(version: str) -> BaseResponse:
     return response
 
 
-def _error_page(error: Any) -> tuple[str, int] | tuple[dict[str, str], int]:
+def _error_page(error: Any) -> tuple[str, int]:
     code = getattr(error, "code", 500) or 500
-    if request.path.startswith("/api/"):
-        return {"error": getattr(error, "description", str(error))}, code
     return render_template("error.html", code=code, name=getattr(error, "name", "Error"), error=error), code
 
 
