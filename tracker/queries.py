@@ -221,6 +221,20 @@ def _rows(
         yield row
 
 
+def list_events_page(
+    session: Session, *, flt: EventFilter | None = None, lanes: str = "person", limit: int, offset: int = 0
+) -> tuple[list[EventRow], int]:
+    """``limit`` events of ``list_events`` from ``offset`` on, and how many the whole list holds."""
+    if flt is not None and flt.pair and is_post_pair_key(flt.pair):
+        # a post pair is told from tenures in Python, so the page is cut there too
+        rows = list_events(session, flt=flt, lanes=lanes)
+        return rows[offset : offset + limit], len(rows)
+    listed = _event_select(flt).order_by(None).subquery()
+    total = int(session.execute(sa.select(sa.func.count()).select_from(listed)).scalar_one())
+    page = _event_select(flt).limit(limit).offset(offset)
+    return list(_rows(session, flt, lanes, session.execute(page))), total
+
+
 @dataclass(frozen=True, slots=True)
 class TenureSpan:
     """A tenure as the post resolver reads it."""
@@ -551,6 +565,7 @@ def add_events(
 def add_event(session: Session, item: EventCreate, *, by: str = "") -> ContactEvent:
     """Store one validated event (see ``add_events``)."""
     return add_events(session, [item], by=by).added[0]
+
 
 
 def get_event(session: Session, event_id: int, *, include_deleted: bool = False) -> EventRow | None:
