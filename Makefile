@@ -44,7 +44,7 @@ db: setup db/.secret_key
 
 run: db
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C stops)"
-	FLASK_SECRET_KEY=$${FLASK_SECRET_KEY:-$$(cat db/.secret_key)} $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'tracker:create_app()'
+	FLASK_SECRET_KEY=$${FLASK_SECRET_KEY:-$$(cat db/.secret_key)} $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --timeout 120 --access-logfile - 'tracker:create_app()'
 
 chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \

@@ -12,7 +12,7 @@ csrf = CSRFProtect()
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and configure the app: defaults, then ``FLASK_*`` variables, then ``test_config``."""
-    from tracker import api, cli, db, officials, views
+    from tracker import api, cli, db, imports, officials, views
 
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_mapping(
@@ -30,4 +30,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     officials.init_app(app)
     api.init_app(app)
     cli.init_app(app)
+    imports.init_app(app)
     return app

@@ -89,14 +89,15 @@ def _read(
         header[0] = header[0][1:]
     header = [h.strip() for h in header]
     errors: list[RowError] = []
-    missing = [c for c in columns if c not in header and c not in optional]
-    unknown = [h for h in header if h not in columns]
-    if missing:
-        errors.append(RowError(1, "", f"missing column(s): {', '.join(missing)}"))
-    if unknown:
-        errors.append(
-            RowError(1, "", f"unknown column(s): {', '.join(unknown)}; expected {','.join(columns)}")
-        )
+    for c in columns:
+        if c not in header and c not in optional:
+            errors.append(RowError(1, c, "missing column: the header line must name it"))
+    for h in header:
+        if h not in columns:
+            reason = "unknown column" if h else "a column without a name"
+            errors.append(RowError(1, h, f"{reason}; the columns are {','.join(columns)}"))
+    for h in sorted({h for h in header if h and header.count(h) > 1}):
+        errors.append(RowError(1, h, "the header names this column more than once"))
     if errors:
         return [], errors
     items: list[tuple[int, object]] = []
@@ -122,11 +123,14 @@ def _read(
             items.append((start, model.model_validate(data)))
         except ValidationError as exc:
             for column, message in field_errors(exc).items():
+                if column in _DATE_COLUMNS and message.startswith(_PYDANTIC_DATE_MESSAGES):
+                    message = f"{record[column]!r} is not a date: write it as YYYY-MM-DD, e.g. 2022-05-19"
                 errors.append(RowError(start, column, message))
     return items, errors
 
 
 _DATE_COLUMNS = ("date", "date_end", "source_date", "start", "end")
+_PYDANTIC_DATE_MESSAGES = ("Input should be a valid date", "Datetimes provided to dates")
 
 
 def read_events(stream: IO[str]) -> tuple[list[tuple[int, EventCreate]], list[RowError]]:
@@ -148,6 +152,37 @@ def read_context_events(stream: IO[str]) -> tuple[list[tuple[int, ContextEventCr
 def decode(data: bytes) -> io.StringIO:
     """Text of an uploaded file: UTF-8 with or without a BOM, CRLF or LF line ends."""
     return io.StringIO(data.decode("utf-8-sig"), newline="")
+
+
+def read_events_file(data: bytes) -> tuple[list[tuple[int, EventCreate]], list[RowError]]:
+    """Validate an uploaded events file like ``read_events``; text that is not UTF-8 is a problem too."""
+    try:
+        stream = decode(data)
+    except UnicodeDecodeError as exc:
+        return [], [_not_utf8(data, exc.start)]
+    return read_events(stream)
+
+
+def _not_utf8(data: bytes, position: int) -> RowError:
+    """Where the first byte that is not UTF-8 sits (line, and column when the header says)."""
+    line = data.count(b"\n", 0, position) + 1
+    message = (
+        f"not UTF-8 text (byte 0x{data[position]:02X}); save the file as UTF-8 "
+        "(in Excel: “CSV UTF-8”) and try again"
+    )
+    column = ""
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace"), newline=""))
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        for cells in reader if line > 1 else ():
+            if reader.line_num >= line:
+                bad = [i for i, cell in enumerate(cells) if "\ufffd" in cell]
+                if bad and bad[0] < len(header):
+                    column = header[bad[0]]
+                break
+    except csv.Error:
+        pass
+    return RowError(line, column, message)
 
 
 TENURE_COLUMNS = ("official", "post", "country", "start", "end")

@@ -350,16 +350,17 @@ def list_officials(session: Session) -> list[OfficialChoice]:
 
 
 def _official_for(
-    session: Session, *, name: str, country: str, field_name: str, cache: dict[str, Official]
+    session: Session, *, name: str, country: str, field_name: str, known: _Known
 ) -> Official:
     key = name.casefold()
-    official = cache.get(key) or find_official(session, name)
+    official = known.officials.get(key) or find_official(session, name)
     if official is None:
         if not country:
             raise InputError({f"country_{field_name[-1]}": f"give the country of new official {name!r}"})
         official = Official(name=name, country=country, kind=_guess_kind(name))
         session.add(official)
         session.flush()
+        known.created.append(official.name)
     elif country and official.country and official.country.casefold() != country.casefold():
         raise InputError(
             {
@@ -370,7 +371,7 @@ def _official_for(
         )
     elif country and not official.country:
         official.country = country
-    cache[key] = official
+    known.officials[key] = official
     return official
 
 
@@ -383,21 +384,29 @@ def _guess_kind(name: str) -> str:
     return OfficialKind.organization if is_org else OfficialKind.person
 
 
-def _ensure_tenure(session: Session, official: Official, title: str, country: str) -> None:
-    if not title:
+@dataclass
+class _Known:
+    """What one batch of writes has already matched or created, so each is looked up once."""
+
+    officials: dict[str, Official] = field(default_factory=dict)
+    tenures: set[tuple[int, str, str]] = field(default_factory=set)
+    created: list[str] = field(default_factory=list)
+    events: set[tuple[object, ...]] = field(default_factory=set)
+
+
+def _ensure_tenure(session: Session, official: Official, title: str, country: str, known: _Known) -> None:
+    """Record that ``official`` held the post ``title`` (undated) unless a tenure of it exists."""
+    country = country or official.country
+    key = (official.id or 0, title.casefold(), country.casefold())
+    if not title or key in known.tenures:
         return
-    post = session.exec(
-        select(Post).where(Post.title == title, Post.country == (country or official.country))
-    ).first()
-    if post is None:
-        post = Post(title=title, country=country or official.country)
-        session.add(post)
-        session.flush()
+    post = _post_for(session, title, country)
     held = session.exec(
         select(Tenure).where(Tenure.official_id == official.id, Tenure.post_id == post.id)
     ).first()
     if held is None:
         session.add(Tenure(official_id=official.id, post_id=post.id))
+    known.tenures.add(key)
 
 
 # Events ------------------------------------------------------------------------------------
@@ -446,10 +455,32 @@ def find_same_event(
 
 @dataclass
 class AddResult:
-    """What ``add_events`` did: the events it added and how many it skipped as already stored."""
+    """What ``add_events`` did (or, on a dry run, would do).
+
+    ``new`` and ``existing`` are indexes into the items given: the events added, and those
+    skipped as already stored (or repeated earlier in the batch). ``added`` holds the stored
+    events (empty on a dry run).
+    """
 
     added: list[ContactEvent] = field(default_factory=list)
-    skipped: int = 0
+    new: list[int] = field(default_factory=list)
+    existing: list[int] = field(default_factory=list)
+    new_officials: list[str] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.existing)
+
+
+class BatchError(InputError):
+    """Items of a batch that contradict what is stored: ``items`` maps item index to field errors.
+
+    ``errors`` (as in ``InputError``) holds the first bad item's fields.
+    """
+
+    def __init__(self, items: dict[int, dict[str, str]]) -> None:
+        super().__init__(next(iter(items.values())))
+        self.items = items
 
 
 #: The fields of an event that history records, in the text of the CSV contract.
@@ -486,20 +517,20 @@ def _snapshot(source: object) -> dict[str, str]:
 
 
 def _apply(
-    session: Session, event: ContactEvent, item: EventCreate, cache: dict[str, Official]
+    session: Session, event: ContactEvent, item: EventCreate, known: _Known
 ) -> tuple[Official, Official]:
     """Set ``event``'s fields from ``item``, matching or creating its officials and posts."""
     a = _official_for(
-        session, name=item.official_a, country=item.country_a, field_name="official_a", cache=cache
+        session, name=item.official_a, country=item.country_a, field_name="official_a", known=known
     )
     b = _official_for(
-        session, name=item.official_b, country=item.country_b, field_name="official_b", cache=cache
+        session, name=item.official_b, country=item.country_b, field_name="official_b", known=known
     )
     assert a.id is not None and b.id is not None
     if a.id == b.id:
         raise InputError({"official_b": "must differ from the first side"})
-    _ensure_tenure(session, a, item.role_a, item.country_a)
-    _ensure_tenure(session, b, item.role_b, item.country_b)
+    _ensure_tenure(session, a, item.role_a, item.country_a, known)
+    _ensure_tenure(session, b, item.role_b, item.country_b, known)
     initiator = {a.name.casefold(): a, b.name.casefold(): b}.get(item.initiated_by.casefold())
     event.date = item.date
     event.date_end = item.date_end
@@ -529,25 +560,43 @@ def _stored_text(item: EventCreate, a: Official, b: Official) -> dict[str, str]:
 
 
 def add_events(
-    session: Session, items: Iterable[EventCreate], *, skip_existing: bool = False, by: str = ""
+    session: Session,
+    items: Iterable[EventCreate],
+    *,
+    skip_existing: bool = False,
+    by: str = "",
+    dry_run: bool = False,
 ) -> AddResult:
-    """Store validated events, all or none: on any ``InputError`` nothing is written.
+    """Store validated events, all or none: the one write path of form, API, import and seeds.
 
     Officials are matched by name and created when new (a new one needs a country); a named
     role is recorded as a post the official holds. With ``skip_existing`` an event already
-    stored (same date, pair, channel and status) is skipped, which makes loading idempotent.
-    Each added event's history starts with a "created" entry.
+    stored (same date, pair, channel and status; deleted ones included) is skipped, which makes
+    loading idempotent. Each added event's history starts with a "created" entry. Every item is
+    checked; if any contradicts what is stored, nothing is written and ``BatchError`` names
+    them all. With ``dry_run`` the work is done and then rolled back, so the result tells exactly
+    what storing would do.
     """
     result = AddResult()
-    cache: dict[str, Official] = {}
+    known = _Known()
+    problems: dict[int, dict[str, str]] = {}
     try:
-        for item in items:
+        for index, item in enumerate(items):
             event = ContactEvent(
                 date=item.date, official_a_id=0, official_b_id=0, pair_key="", channel="", status=""
             )
-            a, b = _apply(session, event, item, cache)
-            if skip_existing and _find_same_event(session, event) is not None:
-                result.skipped += 1
+            try:
+                a, b = _apply(session, event, item, known)
+            except InputError as exc:
+                problems[index] = exc.errors
+                continue
+            same = (event.date, event.date_end, event.pair_key, event.channel, event.status)
+            if skip_existing and (same in known.events or _find_same_event(session, event) is not None):
+                result.existing.append(index)
+                continue
+            known.events.add(same)
+            result.new.append(index)
+            if dry_run:  # nothing inserted: on PostgreSQL even a rolled-back insert uses up an id
                 continue
             session.add(event)
             session.flush()
@@ -555,7 +604,13 @@ def add_events(
             created = {k: ["", v] for k, v in _stored_text(item, a, b).items() if v}
             session.add(EventChange(event_id=event.id, changed_by=by, action="created", changes=created))
             result.added.append(event)
-        session.commit()
+        result.new_officials = list(known.created)
+        if problems:
+            raise BatchError(problems)
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
     except BaseException:
         session.rollback()
         raise
@@ -565,7 +620,6 @@ def add_events(
 def add_event(session: Session, item: EventCreate, *, by: str = "") -> ContactEvent:
     """Store one validated event (see ``add_events``)."""
     return add_events(session, [item], by=by).added[0]
-
 
 
 def get_event(session: Session, event_id: int, *, include_deleted: bool = False) -> EventRow | None:
@@ -585,7 +639,7 @@ def update_event(session: Session, event_id: int, item: EventCreate, *, by: str 
     if before is None or event is None:
         raise LookupError(f"no event {event_id}")
     try:
-        a, b = _apply(session, event, item, {})
+        a, b = _apply(session, event, item, _Known())
         after = _stored_text(item, a, b)
         old = _snapshot(before)
         diff = {k: [old[k], after[k]] for k in TRACKED_FIELDS if old[k] != after[k]}

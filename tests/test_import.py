@@ -1,0 +1,434 @@
+"""CSV import: the upload page with its preview, and `flask import-csv`; all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlmodel import SQLModel
+from werkzeug.test import TestResponse
+
+from tests.conftest import valid_form
+from tracker import queries
+from tracker.csvio import COLUMNS, RowError
+from tracker.db import create_schema, get_engine, get_session
+from tracker.imports import import_rows
+from tracker.models import EventCreate
+
+
+@pytest.fixture(autouse=True)
+def upload_folder(app: Flask, tmp_path: Path) -> Path:
+    folder = tmp_path / "uploads"
+    app.config["IMPORT_FOLDER"] = str(folder)
+    return folder
+
+
+def event(**overrides: str) -> dict[str, str]:
+    """A valid row of an events file; ``overrides`` replace cells."""
+    row = {
+        "id": "",
+        "date": "2023-03-15",
+        "date_end": "",
+        "date_precision": "day",
+        "official_a": "Lloyd Austin",
+        "role_a": "US Secretary of Defense",
+        "country_a": "US",
+        "official_b": "Sergei Shoigu",
+        "role_b": "Russian Minister of Defence",
+        "country_b": "Russia",
+        "channel": "phone",
+        "status": "held",
+        "initiated_by": "Lloyd Austin",
+        "summary": "Discussed the MQ-9 drone downed over the Black Sea.",
+        "source_url": "https://www.defense.gov/News/Releases/",
+        "source_publisher": "U.S. Department of Defense",
+        "source_date": "2023-03-15",
+    }
+    row.update(overrides)
+    return row
+
+
+TWO_EVENTS = [
+    event(),
+    event(
+        date="2023-03-16",
+        official_b="Valery Gerasimov",
+        role_b="Russian Chief of the General Staff",
+        channel="video",
+        status="attempted",
+        initiated_by="",
+    ),
+]
+
+
+def make_csv(
+    rows: Sequence[dict[str, str]], columns: Sequence[str] = COLUMNS, newline: str = "\r\n"
+) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=newline)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns])
+    return out.getvalue().encode("utf-8")
+
+
+def upload(client: FlaskClient, data: bytes, filename: str = "events.csv") -> TestResponse:
+    return client.post(
+        "/import", data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data"
+    )
+
+
+def confirm(client: FlaskClient, preview: TestResponse) -> TestResponse:
+    html = preview.get_data(as_text=True)
+    token = re.search(r'action="/import/([A-Za-z0-9_-]+)"', html)
+    fingerprint = re.search(r'name="fingerprint" value="([0-9a-f]+)"', html)
+    assert token and fingerprint, html
+    return client.post(f"/import/{token[1]}", data={"fingerprint": fingerprint[1]})
+
+
+def counted(preview: TestResponse) -> dict[str, int]:
+    html = preview.get_data(as_text=True)
+    return {name: int(n) for name, n in re.findall(r'<dd id="count-(\w+)">(\d+)</dd>', html)}
+
+
+def problems(response: TestResponse) -> set[tuple[int, str]]:
+    html = response.get_data(as_text=True)
+    return {(int(line), col) for line, col in re.findall(r'data-line="(\d+)" data-column="([^"]*)"', html)}
+
+
+def event_count(app: Flask) -> int:
+    with app.app_context():
+        return queries.count_events(get_session())
+
+
+def official_names(app: Flask) -> list[str]:
+    with app.app_context():
+        return [o.name for o in queries.list_officials(get_session())]
+
+
+def test_upload_page_has_a_labelled_file_input_and_the_column_hint(client: FlaskClient) -> None:
+    html = client.get("/import").get_data(as_text=True)
+    assert '<label for="file">' in html
+    assert re.search(r'<input id="file" name="file" type="file"', html)
+    assert 'enctype="multipart/form-data"' in html
+    assert 'href="/import/template.csv"' in html and 'href="/events.csv"' in html
+    assert all(f"<code>{c}</code>" in html for c in COLUMNS)
+    assert '<progress id="upload-progress"' in html and 'for="upload-progress"' in html
+    assert "/static/import.js" in html
+
+
+def test_template_is_the_header_of_the_contract(client: FlaskClient) -> None:
+    response = client.get("/import/template.csv")
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.get_data(as_text=True) == ",".join(COLUMNS) + "\r\n"
+
+
+def test_upload_previews_then_confirm_stores_the_events(
+    app: Flask, client: FlaskClient, upload_folder: Path
+) -> None:
+    preview = upload(client, make_csv(TWO_EVENTS))
+    assert preview.status_code == 200
+    assert counted(preview) == {"new": 2, "existing": 0, "officials": 3}
+    html = preview.get_data(as_text=True)
+    assert "Valery Gerasimov" in html and "Confirm import" in html
+    assert event_count(app) == 0  # the preview writes nothing
+    assert len(list(upload_folder.glob("*.csv"))) == 1
+
+    done = confirm(client, preview)
+    assert done.status_code == 303 and done.headers["Location"] == "/"
+    assert "Imported 2 events (0 already present)" in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        events = queries.list_events(get_session())
+    assert [(e.date.isoformat(), e.official_b, e.channel, e.status, e.initiated_by) for e in events] == [
+        ("2023-03-15", "Sergei Shoigu", "phone", "held", "Lloyd Austin"),
+        ("2023-03-16", "Valery Gerasimov", "video", "attempted", ""),
+    ]
+    assert list(upload_folder.glob("*")) == []
+
+
+def test_preview_counts_what_confirm_adds(seeded: Flask, client: FlaskClient) -> None:
+    export = client.get("/events.csv").get_data()
+    before = official_names(seeded)
+    new = make_csv(
+        [event(official_a="lloyd austin", country_a="", official_b="Sergei Ryabkov", initiated_by="")]
+    )
+    preview = upload(client, export + new.split(b"\r\n", 1)[1])
+    assert counted(preview) == {"new": 1, "existing": 5, "officials": 1}
+    confirm(client, preview)
+    assert "Imported 1 event (5 already present)" in client.get("/").get_data(as_text=True)
+    assert event_count(seeded) == 6
+    assert official_names(seeded) == sorted([*before, "Sergei Ryabkov"])
+
+
+LATIN1 = make_csv([event(summary="Réunion")]).decode("utf-8").encode("latin-1")
+HEADER_WITHOUT_STATUS = [c for c in COLUMNS if c != "status"]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected", "says"),
+    [
+        pytest.param(
+            make_csv([event(), event(date="19/05/2022")]),
+            {(3, "date")},
+            "'19/05/2022' is not a date: write it as YYYY-MM-DD",
+            id="bad date",
+        ),
+        pytest.param(
+            make_csv([event(channel="fax")]), {(2, "channel")}, "must be 'phone'", id="unknown channel"
+        ),
+        pytest.param(
+            make_csv([event()], columns=HEADER_WITHOUT_STATUS),
+            {(1, "status")},
+            "missing column",
+            id="missing column",
+        ),
+        pytest.param(
+            make_csv([event()]) + b"2023-01-01,day,extra\r\n",
+            {(3, "")},
+            "has 3 cells, the header has 17",
+            id="wrong cell count",
+        ),
+        pytest.param(
+            make_csv([event(), event(date="2023-04-01", country_a="UK")]),
+            {(3, "country_a")},
+            "'Lloyd Austin' is recorded with country 'US', not 'UK'",
+            id="contradicting country",
+        ),
+        pytest.param(LATIN1, {(2, "summary")}, "not UTF-8 text (byte 0xE9)", id="not UTF-8"),
+        pytest.param(
+            make_csv([event(summary="two\r\nlines"), event(), event(date="2023-02-30")]),
+            {(5, "date")},
+            "is not a date",
+            id="line after a multi-line cell",
+        ),
+        pytest.param(
+            make_csv(
+                [
+                    event(channel="fax"),
+                    event(),
+                    event(date="soon"),
+                    event(date="2023-05-01", country_b="China"),
+                ]
+            ),
+            {(2, "channel"), (4, "date"), (5, "country_b")},
+            "problems in events.csv",
+            id="every bad row",
+        ),
+    ],
+)
+def test_bad_rows_are_reported_by_line_and_column_and_nothing_is_written(
+    seeded: Flask,
+    client: FlaskClient,
+    upload_folder: Path,
+    data: bytes,
+    expected: set[tuple[int, str]],
+    says: str,
+) -> None:
+    before = event_count(seeded), official_names(seeded)
+    response = upload(client, data)
+    assert response.status_code == 400
+    assert problems(response) == expected
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert says in html and "nothing was imported" in html
+    assert (event_count(seeded), official_names(seeded)) == before
+    assert list(upload_folder.glob("*")) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (None, "is required: choose the file to import"),
+        (b"", "events.csv is empty"),
+        (make_csv([]), "events.csv has the header line but no events below it"),
+    ],
+    ids=["no file", "empty file", "header only"],
+)
+def test_missing_or_empty_file_is_a_400_naming_the_field(
+    app: Flask, client: FlaskClient, data: bytes | None, says: str
+) -> None:
+    if data is None:
+        response = client.post("/import", data={}, content_type="multipart/form-data")
+    else:
+        response = upload(client, data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert re.search(r'<p class="error" id="file-error"><strong>CSV file</strong> ' + re.escape(says), html)
+    assert 'aria-describedby="file-hint file-error" aria-invalid="true"' in html
+    assert event_count(app) == 0
+
+
+def test_file_over_the_size_limit_is_a_413(app: Flask, client: FlaskClient) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 2048
+    response = upload(client, make_csv([event(date=f"2023-01-{d:02}") for d in range(1, 29)]))
+    assert response.status_code == 413
+    assert "<strong>CSV file</strong> is larger than the 2 KB limit" in response.get_data(as_text=True)
+    assert event_count(app) == 0
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\n"])
+def test_bom_and_either_line_end_are_tolerated(app: Flask, client: FlaskClient, newline: str) -> None:
+    data = "\ufeff".encode() + make_csv(TWO_EVENTS, newline=newline)
+    preview = upload(client, data)
+    assert preview.status_code == 200, preview.get_data(as_text=True)
+    assert counted(preview)["new"] == 2
+    confirm(client, preview)
+    assert event_count(app) == 2
+
+
+def test_id_and_date_end_columns_may_be_absent(app: Flask, client: FlaskClient) -> None:
+    columns = [c for c in COLUMNS if c not in ("id", "date_end")]
+    preview = upload(client, make_csv(TWO_EVENTS, columns=columns))
+    assert counted(preview)["new"] == 2
+    confirm(client, preview)
+    with app.app_context():
+        assert [e.date_end for e in queries.list_events(get_session())] == [None, None]
+
+
+def test_export_import_export_gives_the_same_file(seeded: Flask, client: FlaskClient) -> None:
+    first = client.get("/events.csv").get_data()
+    assert first.count(b"\r\n") == 6  # the header and the five seed events
+    with seeded.app_context():
+        engine = get_engine()
+        SQLModel.metadata.drop_all(engine)
+        create_schema(engine)
+    assert event_count(seeded) == 0
+    confirm(client, upload(client, first))
+    assert client.get("/events.csv").get_data() == first
+
+
+def test_importing_the_same_file_twice_adds_nothing(app: Flask, client: FlaskClient) -> None:
+    data = make_csv(TWO_EVENTS)
+    confirm(client, upload(client, data))
+    again = upload(client, data)
+    assert counted(again) == {"new": 0, "existing": 2, "officials": 0}
+    assert "Confirm import" not in again.get_data(as_text=True)
+    assert event_count(app) == 2
+    assert len(official_names(app)) == 3
+
+
+def test_repeated_rows_and_known_officials_are_not_duplicated(seeded: Flask, client: FlaskClient) -> None:
+    row = event(
+        official_a="LLOYD AUSTIN", country_a="", official_b="sergei shoigu", country_b="", initiated_by=""
+    )
+    before = official_names(seeded)
+    preview = upload(client, make_csv([row, row]))
+    assert counted(preview) == {"new": 1, "existing": 1, "officials": 0}
+    confirm(client, preview)
+    assert event_count(seeded) == 6
+    assert official_names(seeded) == before
+    with seeded.app_context():
+        added = queries.list_events(get_session())[-1]
+    assert (added.official_a, added.official_b, added.initiated_by) == ("Lloyd Austin", "Sergei Shoigu", "")
+
+
+def test_a_new_official_needs_one_country(app: Flask, client: FlaskClient) -> None:
+    data = make_csv(
+        [event(country_a=""), event(country_b="Russia"), event(date="2023-04-01", country_b="Belarus")]
+    )
+    response = upload(client, data)
+    assert response.status_code == 400
+    assert problems(response) == {(2, "country_a"), (4, "country_b")}
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert "give the country of new official 'Lloyd Austin'" in html
+    assert "'Sergei Shoigu' is recorded with country 'Russia', not 'Belarus'" in html
+    assert event_count(app) == 0 and official_names(app) == []
+
+
+def test_confirm_asks_again_when_the_database_changed_since_the_preview(
+    app: Flask, client: FlaskClient
+) -> None:
+    preview = upload(client, make_csv(TWO_EVENTS))
+    assert client.post("/events/new", data=valid_form()).status_code == 302  # the first row, stored meanwhile
+    stale = confirm(client, preview)
+    assert stale.status_code == 409
+    assert "changed since this preview" in stale.get_data(as_text=True)
+    assert counted(stale) == {"new": 1, "existing": 1, "officials": 1}
+    assert event_count(app) == 1
+    assert confirm(client, stale).status_code == 303
+    assert event_count(app) == 2
+
+
+def test_cancel_forgets_the_upload_and_confirm_then_writes_nothing(
+    app: Flask, client: FlaskClient, upload_folder: Path
+) -> None:
+    preview = upload(client, make_csv(TWO_EVENTS))
+    token = re.search(r'action="/import/([\w-]+)/cancel"', preview.get_data(as_text=True))
+    assert token
+    cancelled = client.post(f"/import/{token[1]}/cancel")
+    assert cancelled.status_code == 303 and cancelled.headers["Location"] == "/import"
+    assert list(upload_folder.glob("*")) == []
+    late = confirm(client, preview)
+    assert late.status_code == 303 and late.headers["Location"] == "/import"
+    assert "no longer waiting" in client.get("/import").get_data(as_text=True)
+    assert event_count(app) == 0
+
+
+def test_confirming_twice_imports_once(app: Flask, client: FlaskClient) -> None:
+    preview = upload(client, make_csv(TWO_EVENTS))
+    assert confirm(client, preview).headers["Location"] == "/"
+    assert confirm(client, preview).headers["Location"] == "/import"
+    assert event_count(app) == 2
+
+
+def test_import_rows_names_the_line_of_a_row_add_events_refused(app: Flask) -> None:
+    ok = EventCreate.model_validate(event(id=None, date_end=None))
+    contradicting = EventCreate.model_validate(
+        event(id=None, date_end=None, date="2023-04-01", country_a="UK")
+    )
+    with app.app_context():
+        result, errors = import_rows(get_session(), [(2, ok), (7, contradicting)])
+    assert result is None
+    assert [(e.line, e.column) for e in errors] == [(7, "country_a")]
+    assert isinstance(errors[0], RowError) and "recorded with country 'US'" in errors[0].message
+    assert event_count(app) == 0  # the good row is not written either
+
+
+# The command ------------------------------------------------------------------------------
+
+
+def test_cli_imports_and_a_second_run_adds_nothing(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "events.csv"
+    path.write_bytes(make_csv(TWO_EVENTS))
+    first = runner.invoke(args=["import-csv", str(path)])
+    assert first.exit_code == 0, first.output
+    assert "Imported 2 events, skipped 0 already present (3 new officials)." in first.output
+    second = runner.invoke(args=["import-csv", str(path)])
+    assert "Imported 0 events, skipped 2 already present (0 new officials)." in second.output
+    assert event_count(app) == 2 and len(official_names(app)) == 3
+
+
+def test_cli_dry_run_writes_nothing(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_bytes(make_csv(TWO_EVENTS))
+    result = runner.invoke(args=["import-csv", "--dry-run", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "would import 2 events, skip 0 already present, and add 3 new officials" in result.output
+    assert event_count(app) == 0 and official_names(app) == []
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]], ids=["import", "dry run"])
+def test_cli_reports_every_bad_row_and_exits_non_zero(
+    seeded: Flask, runner: FlaskCliRunner, tmp_path: Path, dry_run: list[str]
+) -> None:
+    path = tmp_path / "bad.csv"
+    rows = [event(channel="fax"), event(), event(date="2023-13-01"), event(date="2023-04-01", country_a="UK")]
+    path.write_bytes(make_csv(rows))
+    result = runner.invoke(args=["import-csv", *dry_run, str(path)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[:3] == [
+        "line 2, column channel: must be 'phone', 'video', 'in_person', 'hotline', 'letter' or 'other'",
+        "line 4, column date: '2023-13-01' is not a date: write it as YYYY-MM-DD, e.g. 2022-05-19",
+        "line 5, column country_a: 'Lloyd Austin' is recorded with country 'US', not 'UK'",
+    ]
+    assert "3 problems in" in result.stderr and "nothing was imported" in result.stderr
+    assert event_count(seeded) == 5
