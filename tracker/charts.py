@@ -10,7 +10,7 @@ from typing import Protocol
 
 import plotly.graph_objects as go
 
-from tracker.analysis import Gap, HolderChange, bounds_of
+from tracker.analysis import ContactLike, Gap, HolderChange, bounds_of
 
 STATUS_COLORS = {
     "held": "#1a7f4b",
@@ -36,17 +36,9 @@ PRECISION_WORDS = {
 }
 
 
-class EventLike(Protocol):
+class EventLike(ContactLike, Protocol):
     """What the timeline reads of an event (``tracker.queries.EventRow`` has it all)."""
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def date(self) -> dt.date: ...
-    @property
-    def date_end(self) -> dt.date | None: ...
-    @property
-    def date_precision(self) -> str: ...
     @property
     def official_a(self) -> str: ...
     @property
@@ -58,8 +50,6 @@ class EventLike(Protocol):
     @property
     def channel(self) -> str: ...
     @property
-    def status(self) -> str: ...
-    @property
     def initiated_by(self) -> str: ...
     @property
     def summary(self) -> str: ...
@@ -67,8 +57,6 @@ class EventLike(Protocol):
     def source_publisher(self) -> str: ...
     @property
     def source_url(self) -> str: ...
-    @property
-    def pair_key(self) -> str: ...
     @property
     def pair_label(self) -> str: ...
 

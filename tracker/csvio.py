@@ -13,27 +13,9 @@ from pydantic import ValidationError
 from sqlmodel import SQLModel
 
 from tracker.forms import field_errors
-from tracker.models import ContextEventCreate, EventCreate, TenureRow
+from tracker.models import EVENT_FIELDS, ContextEventCreate, EventCreate, TenureRow
 
-COLUMNS = (
-    "id",
-    "date",
-    "date_end",
-    "date_precision",
-    "official_a",
-    "role_a",
-    "country_a",
-    "official_b",
-    "role_b",
-    "country_b",
-    "channel",
-    "status",
-    "initiated_by",
-    "summary",
-    "source_url",
-    "source_publisher",
-    "source_date",
-)
+COLUMNS = ("id", *EVENT_FIELDS)
 #: Columns an import file may leave out.
 OPTIONAL_COLUMNS = ("id", "date_end")
 CONTEXT_COLUMNS = ("date", "title", "description", "source_url")

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlmodel import SQLModel
 from werkzeug.datastructures import MultiDict
 
-from tracker.models import CHANNELS, STATUSES, ContextEventCreate, EventCreate
+from tracker.models import CHANNELS, EVENT_FIELDS, STATUSES, ContextEventCreate, EventCreate
 from tracker.queries import EventFilter
 
 # Written forms people type, tried after ISO 8601.
@@ -32,25 +32,6 @@ DATE_FORMATS = (
 M = TypeVar("M", bound=SQLModel)
 
 DATE_HINT = "e.g. 2022-05-19, May 19, 2022 or 19 May 2022"
-
-EVENT_FIELDS = (
-    "date",
-    "date_end",
-    "date_precision",
-    "official_a",
-    "role_a",
-    "country_a",
-    "official_b",
-    "role_b",
-    "country_b",
-    "channel",
-    "status",
-    "initiated_by",
-    "summary",
-    "source_url",
-    "source_publisher",
-    "source_date",
-)
 CONTEXT_FIELDS = ("date", "title", "description", "source_url")
 
 _MESSAGES = {

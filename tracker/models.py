@@ -248,6 +248,10 @@ class EventCreate(SQLModel):
         return value
 
 
+#: The fields of a contact event in the order of the CSV contract (which adds ``id`` first).
+EVENT_FIELDS: tuple[str, ...] = tuple(EventCreate.model_fields)
+
+
 class OfficialCreate(SQLModel):
     """An official as submitted."""
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from tracker.models import (
+    EVENT_FIELDS,
     ContactEvent,
     ContextEvent,
     ContextEventCreate,
@@ -483,27 +484,6 @@ class BatchError(InputError):
         self.items = items
 
 
-#: The fields of an event that history records, in the text of the CSV contract.
-TRACKED_FIELDS = (
-    "date",
-    "date_end",
-    "date_precision",
-    "official_a",
-    "role_a",
-    "country_a",
-    "official_b",
-    "role_b",
-    "country_b",
-    "channel",
-    "status",
-    "initiated_by",
-    "summary",
-    "source_url",
-    "source_publisher",
-    "source_date",
-)
-
-
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -513,7 +493,7 @@ def _text(value: object) -> str:
 
 
 def _snapshot(source: object) -> dict[str, str]:
-    return {name: _text(getattr(source, name)) for name in TRACKED_FIELDS}
+    return {name: _text(getattr(source, name)) for name in EVENT_FIELDS}
 
 
 def _apply(
@@ -642,7 +622,7 @@ def update_event(session: Session, event_id: int, item: EventCreate, *, by: str 
         a, b = _apply(session, event, item, _Known())
         after = _stored_text(item, a, b)
         old = _snapshot(before)
-        diff = {k: [old[k], after[k]] for k in TRACKED_FIELDS if old[k] != after[k]}
+        diff = {k: [old[k], after[k]] for k in EVENT_FIELDS if old[k] != after[k]}
         change = None
         if diff:
             event.updated_at = utcnow()

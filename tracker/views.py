@@ -28,7 +28,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from tracker import analysis, charts, csvio, queries
 from tracker.db import get_engine, get_session
 from tracker.forms import DATE_HINT, field_errors, parse_context_form, parse_event_form, parse_filters
-from tracker.models import CHANNELS, PRECISIONS, STATUSES, PairAlertUpdate
+from tracker.models import CHANNELS, EVENT_FIELDS, PRECISIONS, STATUSES, PairAlertUpdate
 
 bp = Blueprint("views", __name__)
 
@@ -313,7 +313,7 @@ def event_page(event_id: int) -> str:
 
 
 def _form_values(event: queries.EventRow) -> dict[str, str]:
-    values = {name: queries._text(getattr(event, name)) for name in queries.TRACKED_FIELDS}
+    values = {name: queries._text(getattr(event, name)) for name in EVENT_FIELDS}
     values["initiated_by"] = (
         "a" if event.initiated_by == event.official_a else "b" if event.initiated_by == event.official_b else ""
     )
