@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Annotated
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
-from pydantic import ValidationInfo, field_validator
+from pydantic import AfterValidator, ValidationInfo, field_validator
 from sqlmodel import Field, SQLModel
 
 
@@ -173,6 +174,21 @@ def pair_key(official_a_id: int, official_b_id: int) -> str:
 # Input models ---------------------------------------------------------------------------
 
 
+#: The dates the tracker accepts: wide enough for any contact on record, narrow enough that
+#: date arithmetic (uncertainty bounds, gaps) can never leave the calendar.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
+def _plausible(value: dt.date) -> dt.date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"must be between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}")
+    return value
+
+
+EventDate = Annotated[dt.date, AfterValidator(_plausible)]
+
+
 def _clean(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
@@ -188,8 +204,8 @@ def _check_url(value: str) -> str:
 class EventCreate(SQLModel):
     """A contact event as submitted by the form, the CSV import, the API or the seeds."""
 
-    date: dt.date
-    date_end: dt.date | None = None
+    date: EventDate
+    date_end: EventDate | None = None
     date_precision: Precision = Precision.day
     official_a: str = Field(min_length=1, max_length=200)
     role_a: str = Field(default="", max_length=200)
@@ -203,7 +219,7 @@ class EventCreate(SQLModel):
     summary: str = Field(default="", max_length=10_000)
     source_url: str = Field(default="", max_length=2000)
     source_publisher: str = Field(default="", max_length=200)
-    source_date: dt.date | None = None
+    source_date: EventDate | None = None
 
     _strip = field_validator(
         "official_a",
@@ -267,8 +283,8 @@ class TenureCreate(SQLModel):
 
     post: str = Field(min_length=1, max_length=200)
     country: str = Field(min_length=1, max_length=100)
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: EventDate | None = None
+    end: EventDate | None = None
 
     _strip = field_validator("post", "country", mode="before")(_clean)
 
@@ -299,7 +315,7 @@ class PairAlertUpdate(SQLModel):
 class ContextEventCreate(SQLModel):
     """A context event as submitted."""
 
-    date: dt.date
+    date: EventDate
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=10_000)
     source_url: str = Field(default="", max_length=2000)

@@ -82,13 +82,13 @@ def _official_page(
     return page, status
 
 
-@bp.get("/officials/<int:official_id>")
+@bp.get("/officials/<id:official_id>")
 def official(official_id: int) -> tuple[str, int]:
     """One official: their details and the posts they held, editable."""
     return _official_page(official_id)
 
 
-@bp.post("/officials/<int:official_id>")
+@bp.post("/officials/<id:official_id>")
 def update_official(official_id: int) -> tuple[str, int] | BaseResponse:
     """Change an official's name, country or kind."""
     values = _values()
@@ -107,7 +107,7 @@ def update_official(official_id: int) -> tuple[str, int] | BaseResponse:
     return _official_page(official_id, values=values, errors=errors, status=400)
 
 
-@bp.post("/officials/<int:official_id>/tenures")
+@bp.post("/officials/<id:official_id>/tenures")
 def add_tenure(official_id: int) -> tuple[str, int] | BaseResponse:
     """Record a post the official held, from when to when."""
     values = _values()
@@ -123,7 +123,7 @@ def add_tenure(official_id: int) -> tuple[str, int] | BaseResponse:
     return _official_page(official_id, tenure_values=values, tenure_errors=errors, status=400)
 
 
-@bp.post("/officials/<int:official_id>/tenures/<int:tenure_id>")
+@bp.post("/officials/<id:official_id>/tenures/<id:tenure_id>")
 def update_tenure(official_id: int, tenure_id: int) -> tuple[str, int] | BaseResponse:
     """Change a tenure's post or dates."""
     values = _values()
@@ -139,7 +139,7 @@ def update_tenure(official_id: int, tenure_id: int) -> tuple[str, int] | BaseRes
     return _official_page(official_id, status=400)
 
 
-@bp.post("/officials/<int:official_id>/tenures/<int:tenure_id>/delete")
+@bp.post("/officials/<id:official_id>/tenures/<id:tenure_id>/delete")
 def delete_tenure(official_id: int, tenure_id: int) -> BaseResponse:
     """Remove a tenure."""
     try:
@@ -156,7 +156,7 @@ def posts() -> str:
     return render_template("posts.html", posts=queries.list_posts(get_session()))
 
 
-@bp.post("/posts/<int:post_id>")
+@bp.post("/posts/<id:post_id>")
 def rename_post(post_id: int) -> BaseResponse:
     """Change a post's title or country."""
     title, country = request.form.get("title", "").strip(), request.form.get("country", "").strip()

@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from pydantic import ValidationError
+from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response as BaseResponse
 
 from tracker import analysis, charts, csvio, queries
@@ -303,7 +304,7 @@ def _event_or_404(event_id: int, *, include_deleted: bool = False) -> queries.Ev
     return event
 
 
-@bp.get("/events/<int:event_id>")
+@bp.get("/events/<id:event_id>")
 def event_page(event_id: int) -> str:
     """One event with all its fields, its source and its history."""
     event = _event_or_404(event_id, include_deleted=True)
@@ -320,13 +321,13 @@ def _form_values(event: queries.EventRow) -> dict[str, str]:
     return values
 
 
-@bp.get("/events/<int:event_id>/edit")
+@bp.get("/events/<id:event_id>/edit")
 def edit_event(event_id: int) -> str:
     """The form to correct an event."""
     return _form_page(_form_values(_event_or_404(event_id)), {}, event_id)
 
 
-@bp.post("/events/<int:event_id>/edit")
+@bp.post("/events/<id:event_id>/edit")
 def update_event(event_id: int) -> tuple[str, int] | BaseResponse:
     """Save corrections to an event, recording each changed field."""
     _event_or_404(event_id)
@@ -347,7 +348,7 @@ def update_event(event_id: int) -> tuple[str, int] | BaseResponse:
     return _form_page(values, errors, event_id), 400
 
 
-@bp.post("/events/<int:event_id>/delete")
+@bp.post("/events/<id:event_id>/delete")
 def delete_event(event_id: int) -> BaseResponse:
     """Move an event to the deleted list."""
     event = _event_or_404(event_id)
@@ -356,7 +357,7 @@ def delete_event(event_id: int) -> BaseResponse:
     return redirect(url_for("views.timeline"))
 
 
-@bp.post("/events/<int:event_id>/restore")
+@bp.post("/events/<id:event_id>/restore")
 def restore_event(event_id: int) -> BaseResponse:
     """Bring back a deleted event."""
     event = _event_or_404(event_id, include_deleted=True)
@@ -435,7 +436,7 @@ def create_context_event() -> tuple[str, int] | BaseResponse:
     return redirect(url_for("views.context_events"))
 
 
-@bp.get("/context/<int:context_id>/edit")
+@bp.get("/context/<id:context_id>/edit")
 def edit_context_event(context_id: int) -> str:
     """The form to correct a context event."""
     event = queries.get_context_event(get_session(), context_id)
@@ -445,7 +446,7 @@ def edit_context_event(context_id: int) -> str:
     return render_template("context_form.html", values=values, errors={}, context_id=context_id, date_hint=DATE_HINT)
 
 
-@bp.post("/context/<int:context_id>/edit")
+@bp.post("/context/<id:context_id>/edit")
 def update_context_event(context_id: int) -> tuple[str, int] | BaseResponse:
     """Save corrections to a context event."""
     if queries.get_context_event(get_session(), context_id) is None:
@@ -463,7 +464,7 @@ def update_context_event(context_id: int) -> tuple[str, int] | BaseResponse:
     return redirect(url_for("views.context_events"))
 
 
-@bp.post("/context/<int:context_id>/delete")
+@bp.post("/context/<id:context_id>/delete")
 def delete_context_event(context_id: int) -> BaseResponse:
     """Remove a context event."""
     try:
@@ -491,8 +492,16 @@ def _error_page(error: Any) -> tuple[str, int]:
     return render_template("error.html", code=code, name=getattr(error, "name", "Error"), error=error), code
 
 
+class IdConverter(IntegerConverter):
+    """A database id in a URL: a positive integer small enough for every database (else 404)."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
 def init_app(app: Flask) -> None:
     """Register the pages, the error pages and what every template needs."""
+    app.url_map.converters["id"] = IdConverter
     app.register_blueprint(bp)
     for code in (400, 404, 405, 413):
         app.register_error_handler(code, _error_page)
