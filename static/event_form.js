@@ -17,6 +17,17 @@
       if (!country.value && found.country) country.value = found.country;
     });
   });
+  // The error summary takes the focus; its links move the focus to the field to correct.
   const summary = document.getElementById("error-summary");
-  if (summary) summary.focus();
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      const link = event.target.closest("a[href^='#']");
+      const input = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      if (!input) return;
+      event.preventDefault();
+      (input.closest(".field") || input).scrollIntoView({ block: "center" });
+      input.focus({ preventScroll: true });
+    });
+  }
 })();

@@ -251,7 +251,10 @@ def test_silence_callout() -> None:
     events = _held(D(2015, 1, 1), D(2016, 1, 1), D(2016, 2, 1), D(2016, 3, 1))  # gaps 365, 31, 29
     assert silence_callout(pair_stats(events, as_of=D(2016, 3, 20))) == ""
     assert silence_callout(pair_stats(events, as_of=D(2016, 8, 1))) == "the longest silence since 2016"
-    assert silence_callout(pair_stats(events, as_of=D(2018, 1, 1))) == "the longest silence on record (contacts since 2015)"
+    assert (
+        silence_callout(pair_stats(events, as_of=D(2018, 1, 1)))
+        == "the longest silence on record (contacts since 2015)"
+    )
 
 
 def test_holder_changes_on_a_post_lane() -> None:
@@ -281,7 +284,11 @@ def test_response_days_after_a_context_event() -> None:
 
 
 def test_frequency_by_status() -> None:
-    events = [Ev(1, D(2022, 2, 18)), Ev(2, D(2022, 3, 2), status="refused"), Ev(3, D(2022, 3, 9), status="attempted")]
+    events = [
+        Ev(1, D(2022, 2, 18)),
+        Ev(2, D(2022, 3, 2), status="refused"),
+        Ev(3, D(2022, 3, 9), status="attempted"),
+    ]
     starts, series = frequency_by_status(events)
     assert starts == [D(2022, 2, 1), D(2022, 3, 1)]
     assert series == {"held": [1, 0], "attempted": [0, 1], "refused": [0, 1]}

@@ -69,7 +69,13 @@ def test_list_returns_the_seed_events_in_date_order(seeded: Flask, client: Flask
     page = response.get_json()
     assert page["total"] == 5 and page["page"] == 1 and page["per_page"] == 100
     assert page["next"] is None and page["prev"] is None
-    assert [e["date"] for e in page["items"]] == ["2022-02-18", "2022-02-18", "2022-03-01", "2022-05-13", "2022-05-19"]
+    assert [e["date"] for e in page["items"]] == [
+        "2022-02-18",
+        "2022-02-18",
+        "2022-03-01",
+        "2022-05-13",
+        "2022-05-19",
+    ]
     first = page["items"][0]
     assert first["official_a"] == "Lloyd Austin" and first["country_b"] == "Russia"
     assert first["pair_label"] == "Lloyd Austin – Sergei Shoigu"
@@ -93,7 +99,9 @@ def test_list_returns_the_seed_events_in_date_order(seeded: Flask, client: Flask
         ("country=nowhere", []),
     ],
 )
-def test_list_filters_as_on_the_timeline(seeded: Flask, client: FlaskClient, query: str, dates: list[str]) -> None:
+def test_list_filters_as_on_the_timeline(
+    seeded: Flask, client: FlaskClient, query: str, dates: list[str]
+) -> None:
     page = client.get(f"/api/events?{query}").get_json()
     assert [e["date"] for e in page["items"]] == dates
     assert page["total"] == len(dates)
@@ -184,11 +192,17 @@ def test_a_created_event_is_in_the_csv_download(seeded: Flask, client: FlaskClie
     rows = list(csv.DictReader(io.StringIO(client.get("/events.csv").get_data(as_text=True))))
     row = next(r for r in rows if r["id"] == str(created["id"]))
     assert row["summary"] == "Via the API, with a comma"
-    assert (row["date"], row["official_b"], row["initiated_by"]) == ("2023-03-15", "Sergei Shoigu", "Lloyd Austin")
+    assert (row["date"], row["official_b"], row["initiated_by"]) == (
+        "2023-03-15",
+        "Sergei Shoigu",
+        "Lloyd Austin",
+    )
 
 
 def test_create_with_a_new_official_and_blank_optional_fields(seeded: Flask, client: FlaskClient) -> None:
-    body = event_body(official_b="Jane Roe", country_b="Russia", initiated_by=None, date_end="", source_date=None)
+    body = event_body(
+        official_b="Jane Roe", country_b="Russia", initiated_by=None, date_end="", source_date=None
+    )
     response = client.post("/api/events", json=body)
     assert response.status_code == 201, response.get_data(as_text=True)
     created = response.get_json()
@@ -201,8 +215,13 @@ def test_creating_the_same_contact_twice_is_a_409(seeded: Flask, client: FlaskCl
     assert client.post("/api/events", json=event_body()).status_code == 201
     # the same date, pair (either way round), channel and status; the summary does not matter
     twin = event_body(
-        official_a="Sergei Shoigu", country_a="Russia", role_a="", official_b="Lloyd Austin", country_b="US",
-        role_b="", summary="Another report of the same call.",
+        official_a="Sergei Shoigu",
+        country_a="Russia",
+        role_a="",
+        official_b="Lloyd Austin",
+        country_b="US",
+        role_b="",
+        summary="Another report of the same call.",
     )
     response = client.post("/api/events", json=twin)
     assert response.status_code == 409
@@ -270,8 +289,16 @@ def test_422_names_every_bad_field(seeded: Flask, client: FlaskClient) -> None:
     assert response.status_code == 422
     fields = response.get_json()["fields"]
     assert set(fields) == {
-        "date", "date_end", "source_date", "channel", "status", "official_a", "official_b", "summary",
-        "source_url", "colour",
+        "date",
+        "date_end",
+        "source_date",
+        "channel",
+        "status",
+        "official_a",
+        "official_b",
+        "summary",
+        "source_url",
+        "colour",
     }
     assert fields["official_b"] == "is required"
     assert fields["colour"] == "unknown field"
@@ -338,7 +365,9 @@ def test_put_is_a_full_replace_validated_as_create(seeded: Flask, client: FlaskC
 
 def test_patch_merges_the_given_fields(seeded: Flask, client: FlaskClient) -> None:
     before = client.get("/api/events/5").get_json()
-    response = client.patch("/api/events/5", json={"summary": "Agreed to keep the lines open.", "role_b": None})
+    response = client.patch(
+        "/api/events/5", json={"summary": "Agreed to keep the lines open.", "role_b": None}
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json() == {**before, "summary": "Agreed to keep the lines open.", "role_b": ""}
     changes = client.get("/api/events/5/history").get_json()["items"][-1]["changes"]
@@ -414,7 +443,12 @@ def test_pairs_with_their_gaps(seeded: Flask, client: FlaskClient) -> None:
     assert austin["last_contact"] == "2022-05-13"
     assert (austin["silence_min_days"], austin["silence_max_days"]) == (19, 19)
     gap = austin["longest_gap"]
-    assert (gap["start"], gap["end"], gap["min_days"], gap["max_days"]) == ("2022-02-18", "2022-05-13", 84, 84)
+    assert (gap["start"], gap["end"], gap["min_days"], gap["max_days"]) == (
+        "2022-02-18",
+        "2022-05-13",
+        84,
+        84,
+    )
     assert gap["label"] == "84 days"
     assert austin["gaps"] == [gap]
     assert (austin["median_gap_min"], austin["median_gap_max"]) == (84, 84)
@@ -432,15 +466,22 @@ def test_pairs_with_their_gaps(seeded: Flask, client: FlaskClient) -> None:
 
 def test_post_pairs_run_across_holders(seeded: Flask, client: FlaskClient) -> None:
     body = event_body(
-        date="2024-07-12", official_a="Lloyd Austin", official_b="Andrei Belousov", country_b="Russia",
-        role_b="Russian Minister of Defence", initiated_by="",
+        date="2024-07-12",
+        official_a="Lloyd Austin",
+        official_b="Andrei Belousov",
+        country_b="Russia",
+        role_b="Russian Minister of Defence",
+        initiated_by="",
     )
     assert client.post("/api/events", json=body).status_code == 201
     pairs = pairs_by_label(client, "as_of=2024-08-01&lanes=post")
     defense = next(p for label, p in pairs.items() if "US Secretary of Defense" in label)
     assert [g["end"] for g in defense["gaps"]] == ["2022-05-13", "2024-07-12"]
     by_person = pairs_by_label(client, "as_of=2024-08-01")
-    assert "Lloyd Austin – Sergei Shoigu" in by_person and len(by_person["Lloyd Austin – Sergei Shoigu"]["gaps"]) == 1
+    assert (
+        "Lloyd Austin – Sergei Shoigu" in by_person
+        and len(by_person["Lloyd Austin – Sergei Shoigu"]["gaps"]) == 1
+    )
 
 
 def test_pairs_reject_bad_parameters(seeded: Flask, client: FlaskClient) -> None:
@@ -452,7 +493,12 @@ def test_pairs_reject_bad_parameters(seeded: Flask, client: FlaskClient) -> None
 def test_an_empty_database_has_no_pairs_and_no_events(client: FlaskClient) -> None:
     assert client.get("/api/pairs").get_json()["items"] == []
     assert client.get("/api/events").get_json() == {
-        "items": [], "page": 1, "per_page": 100, "total": 0, "next": None, "prev": None,
+        "items": [],
+        "page": 1,
+        "per_page": 100,
+        "total": 0,
+        "next": None,
+        "prev": None,
     }
 
 
@@ -515,7 +561,11 @@ def test_openapi_is_generated_from_the_models(client: FlaskClient) -> None:
     generated = EventCreate.model_json_schema(ref_template=REF_TEMPLATE)
     generated.pop("$defs", None)
     assert schemas["EventCreate"] == generated
-    assert set(schemas["EventPublic"]["properties"]) == set(EventCreate.model_fields) | {"id", "pair_key", "pair_label"}
+    assert set(schemas["EventPublic"]["properties"]) == set(EventCreate.model_fields) | {
+        "id",
+        "pair_key",
+        "pair_label",
+    }
     # every reference resolves
     for ref in refs(doc):
         assert ref.removeprefix("#/components/schemas/") in schemas, ref
@@ -529,7 +579,10 @@ def test_openapi_is_generated_from_the_models(client: FlaskClient) -> None:
     one = doc["paths"]["/api/events/{event_id}"]
     assert set(one) == {"get", "put", "patch", "delete"}
     assert one["delete"]["parameters"][0] == {
-        "name": "event_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+        "name": "event_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
     }
     assert "404" in one["get"]["responses"] and "204" in one["delete"]["responses"]
 

@@ -24,7 +24,14 @@ def add(client: FlaskClient, **fields: str) -> None:
 
 def later_defense_calls(client: FlaskClient) -> None:
     """Austin–Belousov (2024-06-25) and Hegseth–Belousov (2025-03-01, invented for the test)."""
-    add(client, date="2024-06-25", official_b="Andrei Belousov", role_b="", country_b="", summary="Austin–Belousov")
+    add(
+        client,
+        date="2024-06-25",
+        official_b="Andrei Belousov",
+        role_b="",
+        country_b="",
+        summary="Austin–Belousov",
+    )
     add(
         client,
         date="2025-03-01",
@@ -67,7 +74,11 @@ def test_pair_page_has_timeline_stats_events_and_csv(seeded: Flask, client: Flas
     assert "Russia invades Ukraine" in page  # response to context events
     csv_link = re.search(r'href="(/events\.csv\?pair=[^"]+)"', page)
     assert csv_link is not None
-    rows = list(csv.DictReader(io.StringIO(client.get(csv_link.group(1).replace("&amp;", "&")).get_data(as_text=True))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(csv_link.group(1).replace("&amp;", "&")).get_data(as_text=True))
+        )
+    )
     assert [r["date"] for r in rows] == ["2022-02-18", "2022-05-13", "2024-06-25", "2025-03-01"]
 
 
@@ -106,7 +117,9 @@ def test_alert_thresholds_are_configurable_per_pair(seeded: Flask, client: Flask
 def test_filters_apply_to_chart_table_and_csv_link(seeded: Flask, client: FlaskClient) -> None:
     page = client.get("/?status=refused&from=2022-03-01").get_data(as_text=True)
     fig = figure(page, "timeline-chart")
-    shown = sorted(i for t in fig["data"] if t.get("mode") == "markers" and t.get("customdata") for i in t["customdata"])
+    shown = sorted(
+        i for t in fig["data"] if t.get("mode") == "markers" and t.get("customdata") for i in t["customdata"]
+    )
     assert shown == [3]
     assert len(_table_rows(page)) == 1
     link = re.search(r'id="csv-link" href="([^"]+)"', page)
@@ -118,7 +131,15 @@ def test_filters_apply_to_chart_table_and_csv_link(seeded: Flask, client: FlaskC
 
 
 def test_filter_by_country_official_channel_and_dates(seeded: Flask, client: FlaskClient) -> None:
-    add(client, date="2023-03-15", official_a="Lloyd Austin", official_b="Li Shangfu", role_b="China Minister of National Defense", country_b="China")
+    add(
+        client,
+        date="2023-03-15",
+        official_a="Lloyd Austin",
+        official_b="Li Shangfu",
+        role_b="China Minister of National Defense",
+        country_b="China",
+    )
+
     def ids(query: str) -> list[str]:
         text = client.get("/events.csv?" + query).get_data(as_text=True)
         return [r["id"] for r in csv.DictReader(io.StringIO(text))]
@@ -163,11 +184,17 @@ def test_uncertain_gap_is_reported_with_bounds(seeded: Flask, client: FlaskClien
     assert ["2022-08-01", "2022-08-31"] == [x for x in span["x"] if x and x.startswith("2022-08")]
 
 
-def test_context_events_can_be_added_edited_deleted_with_response_times(seeded: Flask, client: FlaskClient) -> None:
+def test_context_events_can_be_added_edited_deleted_with_response_times(
+    seeded: Flask, client: FlaskClient
+) -> None:
     bad = client.post("/context", data={"date": "someday", "title": ""})
     assert bad.status_code == 400
-    assert 'id="date-error"' in bad.get_data(as_text=True) and 'id="title-error"' in bad.get_data(as_text=True)
-    ok = client.post("/context", data={"date": "March 14, 2023", "title": "US MQ-9 drone downed over the Black Sea"})
+    assert 'id="date-error"' in bad.get_data(as_text=True) and 'id="title-error"' in bad.get_data(
+        as_text=True
+    )
+    ok = client.post(
+        "/context", data={"date": "March 14, 2023", "title": "US MQ-9 drone downed over the Black Sea"}
+    )
     assert ok.status_code == 302
     add(client, date="2023-03-15", summary="Austin–Shoigu call about the drone")
     page = client.get("/context").get_data(as_text=True)
@@ -194,13 +221,21 @@ def test_officials_posts_and_tenures_are_managed_in_the_ui(seeded: Flask, client
     official_url = created.headers["Location"]
     duplicate = client.post("/officials", data={"name": "dong jun", "country": "China", "kind": "person"})
     assert duplicate.status_code == 400 and "already recorded" in duplicate.get_data(as_text=True)
-    bad = client.post(official_url + "/tenures", data={"post": "", "country": "China", "start": "2023-12-29", "end": "2023-01-01"})
+    bad = client.post(
+        official_url + "/tenures",
+        data={"post": "", "country": "China", "start": "2023-12-29", "end": "2023-01-01"},
+    )
     assert bad.status_code == 400
     html = bad.get_data(as_text=True)
     assert 'id="post-error"' in html and 'id="end-error"' in html
     added = client.post(
         official_url + "/tenures",
-        data={"post": "China Minister of National Defense", "country": "China", "start": "Dec 29, 2023", "end": ""},
+        data={
+            "post": "China Minister of National Defense",
+            "country": "China",
+            "start": "Dec 29, 2023",
+            "end": "",
+        },
     )
     assert added.status_code == 302
     page = client.get(official_url).get_data(as_text=True)
@@ -212,8 +247,26 @@ def test_officials_posts_and_tenures_are_managed_in_the_ui(seeded: Flask, client
 
 
 def test_tenure_dates_decide_the_post_of_an_event_without_a_role(seeded: Flask, client: FlaskClient) -> None:
-    add(client, date="2023-06-01", official_a="Mark Milley", role_a="", country_a="", official_b="Valery Gerasimov", role_b="", country_b="")
-    add(client, date="2023-12-01", official_a="Charles Q. Brown Jr.", role_a="", country_a="", official_b="Valery Gerasimov", role_b="", country_b="")
+    add(
+        client,
+        date="2023-06-01",
+        official_a="Mark Milley",
+        role_a="",
+        country_a="",
+        official_b="Valery Gerasimov",
+        role_b="",
+        country_b="",
+    )
+    add(
+        client,
+        date="2023-12-01",
+        official_a="Charles Q. Brown Jr.",
+        role_a="",
+        country_a="",
+        official_b="Valery Gerasimov",
+        role_b="",
+        country_b="",
+    )
     with seeded.app_context():
         rows = list_events(get_session(), lanes="post")
     lanes = {r.date.isoformat(): r.pair_label for r in rows}

@@ -40,18 +40,29 @@ def test_upgrade_from_first_migration_keeps_every_row(app: Flask, runner: FlaskC
         assert current_revision(engine) == "0001"
         assert "event_change" not in sa.inspect(engine).get_table_names()
         with engine.begin() as c:
-            c.execute(sa.text("INSERT INTO official (id, name, country, kind, created_at) VALUES "
-                              "(1, 'Lloyd Austin', 'US', 'person', '2022-01-01 00:00:00'), "
-                              "(2, 'Sergei Shoigu', 'Russia', 'person', '2022-01-01 00:00:00')"))
-            c.execute(sa.text(
-                "INSERT INTO contact_event (id, date, date_precision, official_a_id, official_b_id, role_a, role_b, "
-                "pair_key, channel, status, summary, source_url, source_publisher, created_at, updated_at) VALUES "
-                "(1, '2022-02-18', 'day', 1, 2, '', '', '1:2', 'phone', 'held', 'before', '', '', "
-                "'2022-02-18 00:00:00', '2022-02-18 00:00:00'), "
-                "(2, '2022-05-13', 'day', 2, 1, '', '', '1:2', 'phone', 'held', 'after, \"quoted\"', '', '', "
-                "'2022-05-13 00:00:00', '2022-05-13 00:00:00')"))
-            c.execute(sa.text("INSERT INTO context_event (id, date, title, description, source_url) VALUES "
-                              "(1, '2022-02-24', 'Invasion', '', '')"))
+            c.execute(
+                sa.text(
+                    "INSERT INTO official (id, name, country, kind, created_at) VALUES "
+                    "(1, 'Lloyd Austin', 'US', 'person', '2022-01-01 00:00:00'), "
+                    "(2, 'Sergei Shoigu', 'Russia', 'person', '2022-01-01 00:00:00')"
+                )
+            )
+            c.execute(
+                sa.text(
+                    "INSERT INTO contact_event (id, date, date_precision, official_a_id, official_b_id, role_a, role_b, "
+                    "pair_key, channel, status, summary, source_url, source_publisher, created_at, updated_at) VALUES "
+                    "(1, '2022-02-18', 'day', 1, 2, '', '', '1:2', 'phone', 'held', 'before', '', '', "
+                    "'2022-02-18 00:00:00', '2022-02-18 00:00:00'), "
+                    "(2, '2022-05-13', 'day', 2, 1, '', '', '1:2', 'phone', 'held', 'after, \"quoted\"', '', '', "
+                    "'2022-05-13 00:00:00', '2022-05-13 00:00:00')"
+                )
+            )
+            c.execute(
+                sa.text(
+                    "INSERT INTO context_event (id, date, title, description, source_url) VALUES "
+                    "(1, '2022-02-24', 'Invasion', '', '')"
+                )
+            )
         if POSTGRES_URL:
             with engine.begin() as c:
                 c.execute(sa.text("SELECT setval(pg_get_serial_sequence('contact_event', 'id'), 2)"))
@@ -59,7 +70,9 @@ def test_upgrade_from_first_migration_keeps_every_row(app: Flask, runner: FlaskC
         upgrade_database(engine)
         assert current_revision(engine) == HEAD != "0001"
         with engine.connect() as c:
-            events = c.execute(sa.text("SELECT id, date, summary, pair_key FROM contact_event ORDER BY id")).all()
+            events = c.execute(
+                sa.text("SELECT id, date, summary, pair_key FROM contact_event ORDER BY id")
+            ).all()
             officials = c.execute(sa.text("SELECT name FROM official ORDER BY id")).scalars().all()
             context = c.execute(sa.text("SELECT title FROM context_event")).scalars().all()
     assert [(e[0], str(e[1]), e[2], e[3]) for e in events] == [
@@ -73,7 +86,9 @@ def test_upgrade_from_first_migration_keeps_every_row(app: Flask, runner: FlaskC
     page = client.get("/").get_data(as_text=True)
     assert "84 days" in page
     csv_text = client.get("/events.csv").get_data(as_text=True)
-    assert '2,2022-05-13,,day,Sergei Shoigu,,Russia,Lloyd Austin,,US,phone,held,,"after, ""quoted"""' in csv_text
+    assert (
+        '2,2022-05-13,,day,Sergei Shoigu,,Russia,Lloyd Austin,,US,phone,held,,"after, ""quoted"""' in csv_text
+    )
 
 
 def test_db_upgrade_command_is_idempotent(app: Flask, runner: FlaskCliRunner) -> None:

@@ -60,7 +60,9 @@ def test_dates_outside_the_calendar_we_track_are_refused(
 
 def test_out_of_range_context_and_tenure_dates_are_refused(strict_client: FlaskClient) -> None:
     assert strict_client.post("/context", data={"date": "0001-01-01", "title": "x"}).status_code == 400
-    response = strict_client.post("/officials/1/tenures", data={"post": "P", "country": "US", "start": "0001-01-01"})
+    response = strict_client.post(
+        "/officials/1/tenures", data={"post": "P", "country": "US", "start": "0001-01-01"}
+    )
     assert response.status_code == 400
 
 

@@ -64,7 +64,9 @@ def test_pair_table(seeded: Flask, client: FlaskClient) -> None:
     assert "90 days 2022-02-18 → 2022-05-19 90 days 90 days" in text[0]
     assert text[1].startswith(f"{SECDEF} Alarm 2 / 0 / 0 2022-05-13")
     assert "84 days 2022-02-18 → 2022-05-13 84 days 84 days" in text[1]
-    assert text[2].startswith("U.S. European Command – Russian Ministry of Defence No baseline 0 / 0 / 1 – no contact held")
+    assert text[2].startswith(
+        "U.S. European Command – Russian Ministry of Defence No baseline 0 / 0 / 1 – no contact held"
+    )
 
 
 def test_person_lanes(seeded: Flask, client: FlaskClient) -> None:

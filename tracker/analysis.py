@@ -313,7 +313,9 @@ class Alert:
         return LEVELS.index(self.level)
 
 
-def alert(stats: PairStats, *, warn_factor: float = DEFAULT_WARN_FACTOR, alarm_days: int | None = None) -> Alert:
+def alert(
+    stats: PairStats, *, warn_factor: float = DEFAULT_WARN_FACTOR, alarm_days: int | None = None
+) -> Alert:
     """The alert level of a pair's current silence.
 
     Warn when the silence passes ``warn_factor`` × the median gap; alarm when it passes the
@@ -325,9 +327,14 @@ def alert(stats: PairStats, *, warn_factor: float = DEFAULT_WARN_FACTOR, alarm_d
         return Alert("none", "no held contact yet")
     longest = stats.longest_gap
     if alarm_days is not None and silence > alarm_days:
-        return Alert("alarm", f"silent at least {silence} days, past the alarm threshold of {alarm_days} days")
+        return Alert(
+            "alarm", f"silent at least {silence} days, past the alarm threshold of {alarm_days} days"
+        )
     if alarm_days is None and longest is not None and silence > longest.max_days:
-        return Alert("alarm", f"silent at least {silence} days, longer than the longest gap on record ({longest.label})")
+        return Alert(
+            "alarm",
+            f"silent at least {silence} days, longer than the longest gap on record ({longest.label})",
+        )
     if stats.median_gap_max is not None:
         threshold = warn_factor * stats.median_gap_max
         if silence > threshold:
@@ -336,7 +343,9 @@ def alert(stats: PairStats, *, warn_factor: float = DEFAULT_WARN_FACTOR, alarm_d
                 f"silent at least {silence} days, past {warn_factor:g} × the median gap "
                 f"({_fmt_days(stats.median_gap_max)} days, upper bound)",
             )
-        return Alert("ok", f"within {warn_factor:g} × the median gap ({_fmt_days(stats.median_gap_max)} days)")
+        return Alert(
+            "ok", f"within {warn_factor:g} × the median gap ({_fmt_days(stats.median_gap_max)} days)"
+        )
     if alarm_days is not None:
         return Alert("ok", f"below the alarm threshold of {alarm_days} days")
     return Alert("none", "one held contact so far: no gap to compare with")
@@ -392,7 +401,9 @@ def holder_changes(events: Iterable[HolderLike]) -> list[HolderChange]:
             people = {event.official_a, event.official_b}  # type: ignore[attr-defined]
             if previous is not None and people != previous:
                 changes.append(
-                    HolderChange(key, event.date, tuple(sorted(previous - people)), tuple(sorted(people - previous)))
+                    HolderChange(
+                        key, event.date, tuple(sorted(previous - people)), tuple(sorted(people - previous))
+                    )
                 )
             previous = people
     return changes

@@ -48,14 +48,18 @@ class FilterQuery(BaseModel):
         alias="from",
         description="Events that end on or after this date (ISO 8601, or e.g. May 19, 2022).",
     )
-    date_to: dt.date | None = Field(default=None, alias="to", description="Events that start on or before this date.")
+    date_to: dt.date | None = Field(
+        default=None, alias="to", description="Events that start on or before this date."
+    )
     country: str = Field(default="", description="Either side's country (ignoring case).")
     official: str = Field(default="", description="Either side's name (ignoring case).")
     pair: str = Field(
-        default="", description="A pair key as the events and pairs carry it: a person pair (`3:4`) or a post pair."
+        default="",
+        description="A pair key as the events and pairs carry it: a person pair (`3:4`) or a post pair.",
     )
     channel: list[Channel] = Field(
-        default_factory=list, description="How the contact happened; repeat or separate by commas for several."
+        default_factory=list,
+        description="How the contact happened; repeat or separate by commas for several.",
     )
     status: list[Status] = Field(
         default_factory=list,
@@ -70,7 +74,9 @@ class PageQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     page: int = Field(default=1, ge=1, description="The page to return, from 1.")
-    per_page: int = Field(default=100, ge=1, le=1000, description="Events per page (at most 1000).", examples=[10])
+    per_page: int = Field(
+        default=100, ge=1, le=1000, description="Events per page (at most 1000).", examples=[10]
+    )
     lanes: Lanes = Field(
         default="person",
         description="Key each event's pair by the two persons, or by the posts they held on its date.",
@@ -96,7 +102,8 @@ class ErrorBody(BaseModel):
 
     error: str = Field(description="What went wrong, in a sentence.")
     fields: dict[str, str] = Field(
-        default_factory=dict, description="A message per bad body field or query-string parameter (may be empty)."
+        default_factory=dict,
+        description="A message per bad body field or query-string parameter (may be empty).",
     )
 
 
@@ -168,7 +175,9 @@ class PairPublic(BaseModel):
     refusals: int
     total: int = Field(description="Every event of the pair, whatever its status.")
     last_contact: dt.date | None = Field(description="The last held contact, or null.")
-    silence_min_days: int | None = Field(description="The current silence, at least (null without a held contact).")
+    silence_min_days: int | None = Field(
+        description="The current silence, at least (null without a held contact)."
+    )
     silence_max_days: int | None = Field(description="The current silence, at most.")
     silence_label: str
     longest_gap: GapPublic | None
@@ -259,7 +268,11 @@ _HTTP_MESSAGES = {
 
 
 def _is_api_request() -> bool:
-    return request.blueprint == bp.name or request.path == bp.url_prefix or request.path.startswith(f"{bp.url_prefix}/")
+    return (
+        request.blueprint == bp.name
+        or request.path == bp.url_prefix
+        or request.path.startswith(f"{bp.url_prefix}/")
+    )
 
 
 @bp.errorhandler(HTTPException)
@@ -289,7 +302,11 @@ M = TypeVar("M", bound=BaseModel)
 def _query(model: type[M], args: Mapping[str, str], allowed: Iterable[str] = ()) -> M:
     """``model`` from the query string; 422 naming each bad or unknown parameter."""
     known = set(model.model_fields) | set(allowed)
-    errors = {name: f"unknown parameter: use one of {', '.join(sorted(known))}" for name in args if name not in known}
+    errors = {
+        name: f"unknown parameter: use one of {', '.join(sorted(known))}"
+        for name in args
+        if name not in known
+    }
     data = {name: args[name] for name in model.model_fields if name in args}
     try:
         value = model.model_validate(data)
@@ -578,7 +595,9 @@ def event_history(event_id: int) -> Response:
 def list_officials() -> Response:
     """Every official by name, with the post of their latest tenure."""
     officials = queries.list_officials(get_session())
-    return _json(OfficialList(items=[OfficialPublic.model_validate(o, from_attributes=True) for o in officials]))
+    return _json(
+        OfficialList(items=[OfficialPublic.model_validate(o, from_attributes=True) for o in officials])
+    )
 
 
 def _gap(gap: analysis.Gap) -> GapPublic:
@@ -695,7 +714,9 @@ def _summary(view: Callable[..., Any]) -> tuple[str, str]:
 
 def openapi_document(app: Flask) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every documented route of this blueprint in ``app``."""
-    models: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [(ErrorBody, "serialization")]
+    models: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
+        (ErrorBody, "serialization")
+    ]
     for documented in OPERATIONS.values():
         models += [(m, "validation") for m in documented.query]
         if documented.body is not None:
@@ -729,7 +750,10 @@ def openapi_document(app: Flask) -> dict[str, Any]:
             success["content"] = {op.media_type: {"schema": schema}}
         if op.status == 201:
             success["headers"] = {
-                "Location": {"description": "The new event's address.", "schema": {"type": "string", "format": "uri"}}
+                "Location": {
+                    "description": "The new event's address.",
+                    "schema": {"type": "string", "format": "uri"},
+                }
             }
         errors = set(op.errors)
         if op.body is not None:
@@ -832,7 +856,8 @@ def _rules(schema: Mapping[str, Any]) -> str:
 def prose(text: str) -> Markup:
     """Text with its `code` spans set as code, for the docs page."""
     return Markup("").join(
-        Markup("<code>{}</code>").format(part) if i % 2 else escape(part) for i, part in enumerate(text.split("`"))
+        Markup("<code>{}</code>").format(part) if i % 2 else escape(part)
+        for i, part in enumerate(text.split("`"))
     )
 
 

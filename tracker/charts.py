@@ -6,7 +6,7 @@ import datetime as dt
 import textwrap
 from collections.abc import Mapping, Sequence
 from html import escape
-from typing import Protocol
+from typing import Any, Protocol
 
 import plotly.graph_objects as go
 
@@ -28,6 +28,7 @@ CHANNEL_SYMBOLS = {
     "letter": "triangle-up",
     "other": "hexagon",
 }
+BAR_PATTERNS = ("", "/", "x", ".", "\\", "+", "-", "|")
 PRECISION_WORDS = {
     "day": "exact day",
     "week": "within the week starting then",
@@ -243,7 +244,10 @@ def timeline_figure(
                 text=[escape(c.label) for c in shown],
                 textposition="bottom center",
                 textfont={"size": 11, "color": "#0f766e"},
-                hovertext=[f"<b>Change of holder</b><br>{escape(c.label)}<br>first seen {c.date.isoformat()}" for c in shown],
+                hovertext=[
+                    f"<b>Change of holder</b><br>{escape(c.label)}<br>first seen {c.date.isoformat()}"
+                    for c in shown
+                ],
                 hovertemplate="%{hovertext}<extra></extra>",
                 name="change of holder",
             )
@@ -291,12 +295,18 @@ def timeline_figure(
     first, last = min(xs), max(xs)
     pad = dt.timedelta(days=max(20, (last - first).days * 0.06))
     fig.update_layout(
-        height=max(260, 150 + 90 * len(lanes)),
-        margin={"l": 10, "r": 20, "t": 60, "b": 40},
+        height=max(300, 230 + 90 * len(lanes)),
+        margin={"l": 10, "r": 20, "t": 60, "b": 120},
         hovermode="closest",
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
-        legend={"orientation": "h", "y": -0.2, "groupclick": "toggleitem"},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "groupclick": "toggleitem",
+        },
         xaxis={
             "type": "date",
             "showgrid": True,
@@ -317,6 +327,10 @@ def timeline_figure(
     return fig
 
 
+def _largest_stack(series: Mapping[str, Sequence[int]]) -> int:
+    return max((sum(column) for column in zip(*series.values(), strict=True)), default=0)
+
+
 def frequency_figure(
     starts: Sequence[dt.date],
     series: Mapping[str, Sequence[int]],
@@ -328,8 +342,11 @@ def frequency_figure(
 ) -> go.Figure:
     """Counts per period as stacked bars, one series per key of ``series`` (a pair or a status)."""
     fig = go.Figure()
-    for key, values in series.items():
-        marker = {"color": colors[key]} if colors and key in colors else {}
+    for n, (key, values) in enumerate(series.items()):
+        # a fill pattern per series as well as a colour, so colour is not the only difference
+        marker: dict[str, Any] = {"pattern": {"shape": BAR_PATTERNS[n % len(BAR_PATTERNS)]}}
+        if colors and key in colors:
+            marker["color"] = colors[key]
         fig.add_trace(
             go.Bar(
                 x=list(starts),
@@ -343,12 +360,19 @@ def frequency_figure(
         )
     fig.update_layout(
         barmode="stack",
-        height=320,
-        margin={"l": 10, "r": 20, "t": 20, "b": 40},
+        height=380,
+        margin={"l": 10, "r": 20, "t": 20, "b": 100},
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"},
         xaxis={"type": "date", "title": None, "gridcolor": "#e5e7eb"},
-        yaxis={"title": f"{what} per {period}", "rangemode": "tozero", "automargin": True},
+        yaxis={
+            "title": f"{what} per {period}",
+            "rangemode": "tozero",
+            "automargin": True,
+            "tickformat": "d",
+            # whole numbers only: one tick per count while counts are small
+            "dtick": 1 if _largest_stack(series) <= 10 else None,
+        },
     )
     return fig

@@ -64,7 +64,9 @@ def seed_command(if_empty: bool, directory: Path) -> None:
     )
     if problems:
         raise click.ClickException("seed files are invalid:\n" + "\n".join(problems))
-    added_tenures = queries.load_tenures(session, ((t.official, t.post, t.country, t.start, t.end) for _, t in tenures))
+    added_tenures = queries.load_tenures(
+        session, ((t.official, t.post, t.country, t.start, t.end) for _, t in tenures)
+    )
     result = queries.add_events(session, (e for _, e in events), skip_existing=True)
     added_context = queries.add_context_events(session, (c for _, c in context), skip_existing=True)
     click.echo(

@@ -350,9 +350,7 @@ def list_officials(session: Session) -> list[OfficialChoice]:
     ]
 
 
-def _official_for(
-    session: Session, *, name: str, country: str, field_name: str, known: _Known
-) -> Official:
+def _official_for(session: Session, *, name: str, country: str, field_name: str, known: _Known) -> Official:
     key = name.casefold()
     official = known.officials.get(key) or find_official(session, name)
     if official is None:
@@ -606,7 +604,7 @@ def get_event(session: Session, event_id: int, *, include_deleted: bool = False)
     """One event as read for display, or None."""
     stmt = _event_select(include_deleted=include_deleted).where(ContactEvent.id == event_id)
     row = session.execute(stmt).first()
-    return _to_row(row) if row else None
+    return _to_row(row, PostBook.load(session)) if row else None
 
 
 def update_event(session: Session, event_id: int, item: EventCreate, *, by: str = "") -> EventChange | None:

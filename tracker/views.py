@@ -210,7 +210,11 @@ def pair(key: str) -> tuple[str, int]:
 
 
 def _pair_page(
-    key: str, events: list[queries.EventRow], options: Options, errors: dict[str, str], alert_errors: dict[str, str]
+    key: str,
+    events: list[queries.EventRow],
+    options: Options,
+    errors: dict[str, str],
+    alert_errors: dict[str, str],
 ) -> str:
     [row] = _pair_rows(events)
     context = queries.list_context_events(get_session())
@@ -246,7 +250,9 @@ def pair_alert(key: str) -> tuple[str, int] | BaseResponse:
         return _pair_page(key, events, Options(lanes=lanes), {}, field_errors(exc)), 400
     queries.save_pair_alert(get_session(), key, item)
     alarm = f"after {item.alarm_days} days" if item.alarm_days else "past the longest gap"
-    flash(f"Alert thresholds saved: warn past {item.warn_factor:g} × the median gap, alarm {alarm}.", "success")
+    flash(
+        f"Alert thresholds saved: warn past {item.warn_factor:g} × the median gap, alarm {alarm}.", "success"
+    )
     return redirect(url_for("views.pair", key=key))
 
 
@@ -316,7 +322,11 @@ def event_page(event_id: int) -> str:
 def _form_values(event: queries.EventRow) -> dict[str, str]:
     values = {name: queries._text(getattr(event, name)) for name in EVENT_FIELDS}
     values["initiated_by"] = (
-        "a" if event.initiated_by == event.official_a else "b" if event.initiated_by == event.official_b else ""
+        "a"
+        if event.initiated_by == event.official_a
+        else "b"
+        if event.initiated_by == event.official_b
+        else ""
     )
     return values
 
@@ -402,7 +412,9 @@ def _context_page(values: dict[str, str], errors: dict[str, str], status: int = 
     events = queries.list_events(session, lanes="post")
     groups = analysis.by_pair(events)
     labels = {e.pair_key: e.pair_label for e in events}
-    responses = {c.id: {key: analysis.response_days(c.date, group) for key, group in groups.items()} for c in context}
+    responses = {
+        c.id: {key: analysis.response_days(c.date, group) for key, group in groups.items()} for c in context
+    }
     return (
         render_template(
             "context.html",
@@ -443,7 +455,9 @@ def edit_context_event(context_id: int) -> str:
     if event is None:
         abort(404, description=f"There is no context event {context_id}.")
     values = {k: queries._text(getattr(event, k)) for k in ("date", "title", "description", "source_url")}
-    return render_template("context_form.html", values=values, errors={}, context_id=context_id, date_hint=DATE_HINT)
+    return render_template(
+        "context_form.html", values=values, errors={}, context_id=context_id, date_hint=DATE_HINT
+    )
 
 
 @bp.post("/context/<id:context_id>/edit")
@@ -511,5 +525,5 @@ def init_app(app: Flask) -> None:
         return {
             "plotly_js_url": url_for("views.plotly_js", version=PLOTLY_VERSION),
             "today_iso": today().isoformat(),
-            "endpoints": app.view_functions,
+            "nav_endpoints": app.view_functions,
         }
