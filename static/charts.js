@@ -1,4 +1,4 @@
-// Draws every element carrying a Plotly figure in its data-figure attribute.
+// Draws every element whose data-figure names the JSON script element holding its Plotly figure.
 // On a narrow screen the lane names of a timeline go under each lane instead of taking half the width,
 // and long legend entries wrap; for printing, charts are redrawn at the width of the paper.
 (function () {
@@ -73,7 +73,7 @@
   }
 
   document.querySelectorAll("[data-figure]").forEach(function (el) {
-    const figure = JSON.parse(el.dataset.figure);
+    const figure = JSON.parse(document.getElementById(el.dataset.figure).textContent);
     const options = Object.assign({}, config, {
       toImageButtonOptions: { format: "png", filename: el.id || "chart", scale: 2 },
     });

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import re
 
@@ -17,9 +16,10 @@ CHAIRMAN = "US Chairman of the Joint Chiefs of Staff – Russian Chief of the Ge
 
 
 def figure(page: str, element_id: str) -> dict:  # type: ignore[type-arg]
-    match = re.search(rf'id="{element_id}" class="chart" data-figure="([^"]*)"', page)
+    match = re.search(rf'<script type="application/json" id="{element_id}-figure">(.*?)</script>', page, re.S)
     assert match, f"no figure {element_id}"
-    return json.loads(html.unescape(match.group(1)))  # type: ignore[no-any-return]
+    assert f'id="{element_id}" class="chart" data-figure="{element_id}-figure"' in page
+    return json.loads(match.group(1))  # type: ignore[no-any-return]
 
 
 def test_timeline_carries_the_seeded_events(seeded: Flask, client: FlaskClient) -> None:
@@ -115,3 +115,11 @@ def test_hover_text_escapes_markup(client: FlaskClient) -> None:
     held = next(t for t in fig["data"] if t.get("name") == "held")
     assert "&lt;img src=x" in held["hovertext"][0]
     assert "<img" not in held["hovertext"][0]
+
+
+def test_figure_json_cannot_close_its_script_element(client: FlaskClient) -> None:
+    client.post("/events/new", data=valid_form(summary="</script><script>alert(1)</script>"))
+    page = client.get("/").get_data(as_text=True)
+    assert "<script>alert(1)" not in page
+    held = next(t for t in figure(page, "timeline-chart")["data"] if t.get("name") == "held")
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in held["hovertext"][0]

@@ -376,3 +376,11 @@ def frequency_figure(
         },
     )
     return fig
+
+
+def script_json(fig: go.Figure) -> str:
+    """A figure as JSON that is safe inside a ``<script type="application/json">`` element."""
+    text: str = fig.to_json()
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text

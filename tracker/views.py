@@ -128,7 +128,10 @@ def _figures(events: Sequence[queries.EventRow], options: Options) -> dict[str, 
         starts, series = analysis.frequency(events, period=options.period)
         labels = {e.pair_key: e.pair_label for e in events}
         freq = charts.frequency_figure(starts, series, labels, period=options.period) if series else None
-    return {"timeline_json": timeline.to_json(), "freq_json": freq.to_json() if freq else None}
+    return {
+        "timeline_json": charts.script_json(timeline),
+        "freq_json": charts.script_json(freq) if freq else None,
+    }
 
 
 def _filter_choices() -> dict[str, Any]:
