@@ -61,25 +61,27 @@ def seeded(app: Flask, runner: FlaskCliRunner) -> Flask:
     return app
 
 
+#: A complete, valid event in the field names of the CSV contract (without ``id``).
+EXAMPLE_EVENT: dict[str, str] = {
+    "date": "2023-03-15",
+    "date_end": "",
+    "date_precision": "day",
+    "official_a": "Lloyd Austin",
+    "role_a": "US Secretary of Defense",
+    "country_a": "US",
+    "official_b": "Sergei Shoigu",
+    "role_b": "Russian Minister of Defence",
+    "country_b": "Russia",
+    "channel": "phone",
+    "status": "held",
+    "initiated_by": "Lloyd Austin",
+    "summary": "Discussed the MQ-9 drone downed over the Black Sea.",
+    "source_url": "https://www.defense.gov/News/Releases/",
+    "source_publisher": "U.S. Department of Defense",
+    "source_date": "2023-03-15",
+}
+
+
 def valid_form(**overrides: str) -> dict[str, str]:
-    """A complete, valid add-event form; ``overrides`` replace fields."""
-    form = {
-        "date": "2023-03-15",
-        "date_end": "",
-        "date_precision": "day",
-        "official_a": "Lloyd Austin",
-        "role_a": "US Secretary of Defense",
-        "country_a": "US",
-        "official_b": "Sergei Shoigu",
-        "role_b": "Russian Minister of Defence",
-        "country_b": "Russia",
-        "channel": "phone",
-        "status": "held",
-        "initiated_by": "a",
-        "summary": "Discussed the MQ-9 drone downed over the Black Sea.",
-        "source_url": "https://www.defense.gov/News/Releases/",
-        "source_publisher": "U.S. Department of Defense",
-        "source_date": "2023-03-15",
-    }
-    form.update(overrides)
-    return form
+    """A complete, valid add-event form (the initiator given as side "a"); ``overrides`` replace fields."""
+    return {**EXAMPLE_EVENT, "initiated_by": "a", **overrides}

@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.conftest import EXAMPLE_EVENT
 from tracker import queries
 from tracker.api import REF_TEMPLATE, FilterQuery, Lanes
 from tracker.forms import FILTER_FIELDS
@@ -22,26 +23,7 @@ JSON = "application/json"
 
 def event_body(**overrides: Any) -> dict[str, Any]:
     """A complete, valid event body in the CSV contract's field names; ``overrides`` replace fields."""
-    body: dict[str, Any] = {
-        "date": "2023-03-15",
-        "date_end": None,
-        "date_precision": "day",
-        "official_a": "Lloyd Austin",
-        "role_a": "US Secretary of Defense",
-        "country_a": "US",
-        "official_b": "Sergei Shoigu",
-        "role_b": "Russian Minister of Defence",
-        "country_b": "Russia",
-        "channel": "phone",
-        "status": "held",
-        "initiated_by": "Lloyd Austin",
-        "summary": "Discussed the MQ-9 drone downed over the Black Sea.",
-        "source_url": "https://www.defense.gov/News/Releases/",
-        "source_publisher": "U.S. Department of Defense",
-        "source_date": "2023-03-15",
-    }
-    body.update(overrides)
-    return body
+    return {**EXAMPLE_EVENT, "date_end": None, **overrides}
 
 
 def path_of(url: str) -> str:

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlmodel import SQLModel
 from werkzeug.test import TestResponse
 
-from tests.conftest import valid_form
+from tests.conftest import EXAMPLE_EVENT, valid_form
 from tracker import queries
 from tracker.csvio import COLUMNS, RowError
 from tracker.db import create_schema, get_engine, get_session
@@ -31,27 +31,7 @@ def upload_folder(app: Flask, tmp_path: Path) -> Path:
 
 def event(**overrides: str) -> dict[str, str]:
     """A valid row of an events file; ``overrides`` replace cells."""
-    row = {
-        "id": "",
-        "date": "2023-03-15",
-        "date_end": "",
-        "date_precision": "day",
-        "official_a": "Lloyd Austin",
-        "role_a": "US Secretary of Defense",
-        "country_a": "US",
-        "official_b": "Sergei Shoigu",
-        "role_b": "Russian Minister of Defence",
-        "country_b": "Russia",
-        "channel": "phone",
-        "status": "held",
-        "initiated_by": "Lloyd Austin",
-        "summary": "Discussed the MQ-9 drone downed over the Black Sea.",
-        "source_url": "https://www.defense.gov/News/Releases/",
-        "source_publisher": "U.S. Department of Defense",
-        "source_date": "2023-03-15",
-    }
-    row.update(overrides)
-    return row
+    return {"id": "", **EXAMPLE_EVENT, **overrides}
 
 
 TWO_EVENTS = [
