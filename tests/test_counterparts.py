@@ -271,3 +271,34 @@ def test_tenure_dates_decide_the_post_of_an_event_without_a_role(seeded: Flask, 
         rows = list_events(get_session(), lanes="post")
     lanes = {r.date.isoformat(): r.pair_label for r in rows}
     assert lanes["2023-06-01"] == lanes["2023-12-01"] == lanes["2022-05-19"] == CHAIRMAN
+
+
+def test_sources_spelling_countries_and_posts_differently_share_officials_and_lanes(
+    seeded: Flask, client: FlaskClient
+) -> None:
+    add(
+        client,
+        date="2022-10-21",
+        role_a="Secretary of Defense",
+        country_a="United States",
+        role_b="Minister of Defense",
+        country_b="Russian Federation",
+    )
+    page = client.get("/").get_data(as_text=True)
+    held = next(t for t in figure(page, "timeline-chart")["data"] if t.get("name") == "held")
+    lanes = dict(zip(held["x"], held["y"], strict=True))
+    assert lanes["2022-10-21"] == lanes["2022-05-13"] == SECDEF
+    rows = list(csv.DictReader(io.StringIO(client.get("/events.csv?country=USA").get_data(as_text=True))))
+    assert len(rows) == 6  # every event has a US side, however the country was written
+    assert rows[-1]["country_a"] == "US"  # the official keeps the country first recorded
+
+
+def test_country_and_post_keys() -> None:
+    from tracker.models import country_key, post_key
+
+    assert country_key("U.S.") == country_key("United States") == country_key(" us ") == "us"
+    assert country_key("Narnia") == "narnia"
+    assert post_key("US Secretary of Defense", "US") == post_key("Secretary of Defense", "USA")
+    assert post_key("Russian Minister of Defence", "Russia") == post_key("Minister of Defense", "RU")
+    assert post_key("Minister of Defense", "Russia") != post_key("Minister of Defense", "Ukraine")
+    assert post_key("US", "US") == ("us", "us")  # a title that is only a country word stays whole

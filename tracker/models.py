@@ -165,6 +165,60 @@ class PairAlert(SQLModel, table=True):
     alarm_days: int | None = None
 
 
+# Matching names of countries and posts as sources write them ----------------------------------
+
+#: Ways sources name a country, each list led by the key it is matched by.
+COUNTRY_NAMES: tuple[tuple[str, ...], ...] = (
+    ("us", "u.s.", "usa", "u.s.a.", "united states", "united states of america", "america", "american"),
+    ("russia", "russian federation", "ru", "rus", "russian"),
+    ("china", "prc", "people's republic of china", "cn", "chn", "chinese"),
+    ("uk", "u.k.", "united kingdom", "great britain", "britain", "gb", "british"),
+    ("ukraine", "ua", "ukr", "ukrainian"),
+    ("north korea", "dprk", "democratic people's republic of korea", "north korean"),
+    ("south korea", "republic of korea", "rok", "south korean"),
+    ("iran", "islamic republic of iran", "iranian"),
+    ("taiwan", "roc", "republic of china", "taiwanese"),
+    ("nato", "north atlantic treaty organization"),
+)
+_COUNTRY_KEYS = {name: names[0] for names in COUNTRY_NAMES for name in names}
+_COUNTRY_WORDS = sorted(_COUNTRY_KEYS, key=len, reverse=True)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").casefold().split())
+
+
+def country_key(country: str) -> str:
+    """The key two spellings of one country share ("US", "U.S.", "United States" -> "us")."""
+    text = _words(country)
+    return _COUNTRY_KEYS.get(text, text)
+
+
+def country_variants(country: str) -> tuple[str, ...]:
+    """Every lower-case spelling of ``country`` that ``country_key`` matches to it."""
+    key = country_key(country)
+    names = next((n for n in COUNTRY_NAMES if n[0] == key), (key,))
+    return tuple(sorted({*names, _words(country)}))
+
+
+def post_key(title: str, country: str) -> tuple[str, str]:
+    """The key two spellings of one post share.
+
+    A leading country word is dropped ("US Secretary of Defense" and "Secretary of Defense" of
+    the US are one post), and "defence" is spelled "defense".
+    """
+    text = _words(title).replace("defence", "defense")
+    for word in _COUNTRY_WORDS:
+        for prefix in (f"{word} ", f"{word}'s "):
+            if text.startswith(prefix) and len(text) > len(prefix):
+                text = text[len(prefix) :]
+                break
+        else:
+            continue
+        break
+    return text, country_key(country)
+
+
 def pair_key(official_a_id: int, official_b_id: int) -> str:
     """The key of the pair of two officials, the same whichever side comes first."""
     low, high = sorted((official_a_id, official_b_id))

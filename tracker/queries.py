@@ -26,7 +26,10 @@ from tracker.models import (
     Post,
     Tenure,
     TenureCreate,
+    country_key,
+    country_variants,
     pair_key,
+    post_key,
     utcnow,
 )
 
@@ -151,8 +154,8 @@ def _event_select(flt: EventFilter | None = None, *, include_deleted: bool = Fal
     if flt.date_to:
         stmt = stmt.where(ContactEvent.date <= flt.date_to)
     if flt.country:
-        country = flt.country.casefold()
-        stmt = stmt.where(sa.or_(sa.func.lower(_A.country) == country, sa.func.lower(_B.country) == country))
+        names = country_variants(flt.country)
+        stmt = stmt.where(sa.or_(sa.func.lower(_A.country).in_(names), sa.func.lower(_B.country).in_(names)))
     if flt.official:
         name = flt.official.casefold()
         stmt = stmt.where(sa.or_(sa.func.lower(_A.name) == name, sa.func.lower(_B.name) == name))
@@ -273,20 +276,20 @@ class PostBook:
         tenures: dict[int, list[TenureSpan]] = {}
         for t in session.execute(stmt):
             tenures.setdefault(t[1], []).append(TenureSpan(*t))
-        posts = {
-            (p.title.casefold(), p.country.casefold()): (p.id or 0, p.title)
-            for p in session.exec(select(Post)).all()
-        }
+        posts: dict[tuple[str, str], tuple[int, str]] = {}
+        for p in session.exec(select(Post).order_by(col(Post.id))).all():
+            posts.setdefault(post_key(p.title, p.country), (p.id or 0, p.title))
         return cls(tenures=tenures, posts=posts)
 
     def post_of(self, official_id: int, role: str, country: str, day: dt.date) -> tuple[str, str]:
         """(side key, label) of what one side was on ``day``: a post ("p7", title) or the official ("o3", "")."""
         held = [t for t in self.tenures.get(official_id, []) if t.covers(day)]
         if role:
-            named = [t for t in held if t.title.casefold() == role.casefold()]
+            wanted = post_key(role, country)[0]
+            named = [t for t in held if post_key(t.title, t.country)[0] == wanted]
             if named:
                 return f"p{named[0].post_id}", named[0].title
-            post = self.posts.get((role.casefold(), country.casefold()))
+            post = self.posts.get(post_key(role, country))
             if post is not None:
                 return f"p{post[0]}", post[1]
         if held:
@@ -360,7 +363,7 @@ def _official_for(session: Session, *, name: str, country: str, field_name: str,
         session.add(official)
         session.flush()
         known.created.append(official.name)
-    elif country and official.country and official.country.casefold() != country.casefold():
+    elif country and official.country and country_key(official.country) != country_key(country):
         raise InputError(
             {
                 f"country_{field_name[-1]}": (
@@ -396,7 +399,7 @@ class _Known:
 def _ensure_tenure(session: Session, official: Official, title: str, country: str, known: _Known) -> None:
     """Record that ``official`` held the post ``title`` (undated) unless a tenure of it exists."""
     country = country or official.country
-    key = (official.id or 0, title.casefold(), country.casefold())
+    key = (official.id or 0, *post_key(title, country))
     if not title or key in known.tenures:
         return
     post = _post_for(session, title, country)
@@ -845,11 +848,10 @@ def save_official(session: Session, item: OfficialCreate, official_id: int | Non
 
 
 def _post_for(session: Session, title: str, country: str) -> Post:
-    post = session.exec(
-        select(Post).where(
-            sa.func.lower(Post.title) == title.casefold(), sa.func.lower(Post.country) == country.casefold()
-        )
-    ).first()
+    """The post ``title`` of ``country`` as recorded (spelling aside, see ``post_key``), or a new one."""
+    key = post_key(title, country)
+    posts = session.exec(select(Post).order_by(col(Post.id))).all()
+    post = next((p for p in posts if post_key(p.title, p.country) == key), None)
     if post is None:
         post = Post(title=title, country=country)
         session.add(post)
