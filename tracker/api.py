@@ -73,7 +73,7 @@ class PageQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    page: int = Field(default=1, ge=1, description="The page to return, from 1.")
+    page: int = Field(default=1, ge=1, le=1_000_000, description="The page to return, from 1.")
     per_page: int = Field(
         default=100, ge=1, le=1000, description="Events per page (at most 1000).", examples=[10]
     )
@@ -325,6 +325,8 @@ def _json_body() -> dict[str, Any]:
         body = request.get_json()
     except BadRequest:
         raise ApiError(400, "the body is not valid JSON") from None
+    except RecursionError:
+        raise ApiError(400, "the body nests too deeply to read") from None
     if not isinstance(body, dict):
         raise ApiError(422, "the body must be a JSON object holding the event's fields")
     return body

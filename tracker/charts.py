@@ -381,6 +381,12 @@ def frequency_figure(
 def script_json(fig: go.Figure) -> str:
     """A figure as JSON that is safe inside a ``<script type="application/json">`` element."""
     text: str = fig.to_json()
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return text

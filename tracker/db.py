@@ -82,9 +82,18 @@ def alembic_config(url: str) -> AlembicConfig:
 def upgrade_database(engine: sa.Engine, revision: str = "head") -> None:
     """Apply the migrations up to ``revision`` (the latest by default)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            # SQLite alters a table by copying it, which foreign keys would refuse mid-way; the
+            # pragma only takes effect outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        connection.commit()
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def current_revision(engine: sa.Engine) -> str | None:

@@ -7,6 +7,7 @@ Table models (``table=True``) do not validate; every write goes through an input
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from enum import StrEnum
 from typing import Annotated
 from urllib.parse import urlparse
@@ -65,14 +66,27 @@ PRECISIONS = tuple(Precision)
 # Tables ---------------------------------------------------------------------------------
 
 
+def name_key(name: str) -> str:
+    """The key two spellings of one name share: Unicode NFC, single spaces, case folded."""
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+
 class Official(SQLModel, table=True):
     """A person, or an organization acting as a side."""
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, sa_column_kwargs={"unique": True})
+    # set from ``name`` on every write (see ``_set_name_key``); officials are matched by it
+    name_key: str = Field(default="", max_length=200, sa_column_kwargs={"unique": True})
     country: str = Field(default="", max_length=100)
     kind: str = Field(default=OfficialKind.person, max_length=20)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+@sa.event.listens_for(Official, "before_insert")
+@sa.event.listens_for(Official, "before_update")
+def _set_name_key(_mapper: object, _connection: object, official: Official) -> None:
+    official.name_key = name_key(official.name)
 
 
 class Post(SQLModel, table=True):
@@ -243,8 +257,16 @@ def _plausible(value: dt.date) -> dt.date:
 EventDate = Annotated[dt.date, AfterValidator(_plausible)]
 
 
+_CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"} | {"\x7f"}
+
+
 def _clean(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
+    """Text as stored: Unicode NFC, without surrounding space; control characters refused."""
+    if not isinstance(value, str):
+        return value
+    if any(c in _CONTROL for c in value):
+        raise ValueError("must not contain control characters")
+    return unicodedata.normalize("NFC", value).strip()
 
 
 def _check_url(value: str) -> str:
@@ -305,15 +327,15 @@ class EventCreate(SQLModel):
     @field_validator("official_b")
     @classmethod
     def _sides_differ(cls, value: str, info: ValidationInfo) -> str:
-        if value.casefold() == str(info.data.get("official_a", "")).casefold():
+        if name_key(value) == name_key(str(info.data.get("official_a", ""))):
             raise ValueError("must differ from the first side")
         return value
 
     @field_validator("initiated_by")
     @classmethod
     def _initiator_is_a_side(cls, value: str, info: ValidationInfo) -> str:
-        sides = {str(info.data.get(k, "")).casefold() for k in ("official_a", "official_b")}
-        if value and value.casefold() not in sides:
+        sides = {name_key(str(info.data.get(k, ""))) for k in ("official_a", "official_b")}
+        if value and name_key(value) not in sides:
             raise ValueError("must be one of the two sides, or empty")
         return value
 

@@ -28,6 +28,7 @@ from tracker.models import (
     TenureCreate,
     country_key,
     country_variants,
+    name_key,
     pair_key,
     post_key,
     utcnow,
@@ -157,8 +158,8 @@ def _event_select(flt: EventFilter | None = None, *, include_deleted: bool = Fal
         names = country_variants(flt.country)
         stmt = stmt.where(sa.or_(sa.func.lower(_A.country).in_(names), sa.func.lower(_B.country).in_(names)))
     if flt.official:
-        name = flt.official.casefold()
-        stmt = stmt.where(sa.or_(sa.func.lower(_A.name) == name, sa.func.lower(_B.name) == name))
+        key = name_key(flt.official)
+        stmt = stmt.where(sa.or_(col(_A.name_key) == key, col(_B.name_key) == key))
     if flt.pair:
         stmt = stmt.where(ContactEvent.pair_key == flt.pair)
     if flt.channels:
@@ -323,8 +324,8 @@ def count_events(session: Session) -> int:
 
 
 def find_official(session: Session, name: str) -> Official | None:
-    """The official called ``name`` (ignoring case), if recorded."""
-    stmt = select(Official).where(sa.func.lower(Official.name) == name.strip().casefold())
+    """The official called ``name`` (matched by ``name_key``: case, spacing and Unicode form aside), if recorded."""
+    stmt = select(Official).where(Official.name_key == name_key(name))
     return session.exec(stmt).first()
 
 
@@ -354,7 +355,7 @@ def list_officials(session: Session) -> list[OfficialChoice]:
 
 
 def _official_for(session: Session, *, name: str, country: str, field_name: str, known: _Known) -> Official:
-    key = name.casefold()
+    key = name_key(name)
     official = known.officials.get(key) or find_official(session, name)
     if official is None:
         if not country:
@@ -428,6 +429,14 @@ def _find_same_event(
     if exclude_id is not None:
         stmt = stmt.where(ContactEvent.id != exclude_id)
     return session.exec(stmt).first()
+
+
+def _already_recorded(event: ContactEvent | None) -> str:
+    """The message for a contact that is already stored (or given twice)."""
+    if event is None:
+        return "this contact is given twice: the same date, sides, channel and status"
+    where = " (deleted: restore it from the deleted events)" if event.deleted_at is not None else ""
+    return f"this contact is already recorded as event {event.id}{where}: the same date, sides, channel and status"
 
 
 def find_same_event(
@@ -512,7 +521,7 @@ def _apply(
         raise InputError({"official_b": "must differ from the first side"})
     _ensure_tenure(session, a, item.role_a, item.country_a, known)
     _ensure_tenure(session, b, item.role_b, item.country_b, known)
-    initiator = {a.name.casefold(): a, b.name.casefold(): b}.get(item.initiated_by.casefold())
+    initiator = {name_key(a.name): a, name_key(b.name): b}.get(name_key(item.initiated_by))
     event.date = item.date
     event.date_end = item.date_end
     event.date_precision = item.date_precision
@@ -535,7 +544,7 @@ def _stored_text(item: EventCreate, a: Official, b: Official) -> dict[str, str]:
     """What an event built from ``item`` reads back as (names and countries as recorded)."""
     text = _snapshot(item)
     text.update(official_a=a.name, country_a=a.country, official_b=b.name, country_b=b.country)
-    initiator = {a.name.casefold(): a.name, b.name.casefold(): b.name}.get(item.initiated_by.casefold(), "")
+    initiator = {name_key(a.name): a.name, name_key(b.name): b.name}.get(name_key(item.initiated_by), "")
     text["initiated_by"] = initiator
     return text
 
@@ -572,7 +581,11 @@ def add_events(
                 problems[index] = exc.errors
                 continue
             same = (event.date, event.date_end, event.pair_key, event.channel, event.status)
-            if skip_existing and (same in known.events or _find_same_event(session, event) is not None):
+            stored = None if same in known.events else _find_same_event(session, event)
+            if same in known.events or stored is not None:
+                if not skip_existing:
+                    problems[index] = {"date": _already_recorded(stored)}
+                    continue
                 result.existing.append(index)
                 continue
             known.events.add(same)
@@ -621,6 +634,9 @@ def update_event(session: Session, event_id: int, item: EventCreate, *, by: str 
         raise LookupError(f"no event {event_id}")
     try:
         a, b = _apply(session, event, item, _Known())
+        same = _find_same_event(session, event, exclude_id=event_id)
+        if same is not None:
+            raise InputError({"date": _already_recorded(same)})
         after = _stored_text(item, a, b)
         old = _snapshot(before)
         diff = {k: [old[k], after[k]] for k in EVENT_FIELDS if old[k] != after[k]}
