@@ -302,3 +302,15 @@ def test_alert_level_is_monotonic_in_time(events: list[Ev], later: dt.date) -> N
     early = alert(pair_stats(events, as_of=D(2026, 1, 1)))
     late = alert(pair_stats(events, as_of=later))
     assert late.rank <= early.rank or early.level == "none"
+
+
+def test_current_silence_counts_from_whichever_held_contact_may_be_last() -> None:
+    events = [Ev(1, D(2022, 1, 10)), Ev(2, D(2022, 5, 1), date_precision="month"), Ev(3, D(2022, 5, 20))]
+    stats = pair_stats(events, as_of=D(2022, 6, 30))
+    assert (stats.silence_min_days, stats.silence_max_days) == (30, 41)
+    assert stats.silence_label == "at least 30, at most 41 days"
+
+
+def test_response_days_bound_by_the_first_certain_contact() -> None:
+    events = [Ev(1, D(2022, 1, 10)), Ev(2, D(2022, 5, 1), date_precision="month"), Ev(3, D(2022, 5, 20))]
+    assert response_days(D(2022, 5, 10), events) == (1, 10)

@@ -302,3 +302,47 @@ def test_country_and_post_keys() -> None:
     assert post_key("Russian Minister of Defence", "Russia") == post_key("Minister of Defense", "RU")
     assert post_key("Minister of Defense", "Russia") != post_key("Minister of Defense", "Ukraine")
     assert post_key("US", "US") == ("us", "us")  # a title that is only a country word stays whole
+
+
+def test_post_wording_variants_same_titles_abroad_and_handovers(seeded: Flask, client: FlaskClient) -> None:
+    # "Defence Minister", as the seed article words it, is the same post as "Minister of Defence"
+    add(client, date="2022-10-21", role_b="Russian Defence Minister")
+    # the same title in two countries: two posts, two lanes
+    add(
+        client,
+        date="2023-01-01",
+        official_a="Mark Milley",
+        role_a="",
+        country_a="",
+        official_b="Valerii Zaluzhnyi",
+        role_b="Chief of the General Staff",
+        country_b="Ukraine",
+    )
+    add(
+        client,
+        date="2023-02-01",
+        official_a="Mark Milley",
+        role_a="",
+        country_a="",
+        official_b="Valery Gerasimov",
+        role_b="Chief of the General Staff",
+        country_b="",
+    )
+    # a handover between two holders of one post is a pair of persons
+    add(
+        client,
+        date="2025-01-21",
+        official_a="Lloyd Austin",
+        official_b="Pete Hegseth",
+        role_b="US Secretary of Defense",
+        country_b="",
+    )
+    with seeded.app_context():
+        lanes = {r.date.isoformat(): r.pair_label for r in list_events(get_session(), lanes="post")}
+    assert lanes["2022-10-21"] == SECDEF
+    assert lanes["2023-02-01"] == CHAIRMAN
+    assert (
+        lanes["2023-01-01"]
+        == "US Chairman of the Joint Chiefs of Staff – Chief of the General Staff (Ukraine)"
+    )
+    assert lanes["2025-01-21"] == "Lloyd Austin – Pete Hegseth"

@@ -210,8 +210,10 @@ def pair_stats(events: Iterable[ContactLike], *, as_of: dt.date) -> PairStats:
     silence_min = silence_max = None
     since_last: list[ContactLike] = items
     if last is not None:
-        lo, hi = bounds_of(last)
-        silence_min, silence_max = max(0, (as_of - hi).days), max(0, (as_of - lo).days)
+        # the last contact is the latest of the held ones, whichever that turns out to be
+        latest = max(bounds_of(e)[1] for e in held)
+        latest_certain = max(bounds_of(e)[0] for e in held)
+        silence_min, silence_max = max(0, (as_of - latest).days), max(0, (as_of - latest_certain).days)
         since_last = [e for e in items if e.status != HELD and _sort_key(e) > _sort_key(last)]
     mins, maxs = [g.min_days for g in found], [g.max_days for g in found]
     return PairStats(
@@ -414,9 +416,10 @@ def holder_changes(events: Iterable[HolderLike]) -> list[HolderChange]:
 
 def response_days(context_date: dt.date, events: Iterable[ContactLike]) -> tuple[int, int] | None:
     """Days from a context event to a pair's first held contact after it (bounds), or None."""
-    after = [e for e in events if e.status == HELD and bounds_of(e)[1] > context_date]
+    after = [bounds_of(e) for e in events if e.status == HELD and bounds_of(e)[1] > context_date]
     if not after:
         return None
-    first = min(after, key=_sort_key)
-    lo, hi = bounds_of(first)
-    return max(1, (lo - context_date).days), (hi - context_date).days
+    earliest = min(max(lo, context_date + dt.timedelta(days=1)) for lo, _ in after)
+    certain = [hi for lo, hi in after if lo > context_date]
+    latest = min(certain) if certain else max(hi for _, hi in after)
+    return (earliest - context_date).days, (latest - context_date).days

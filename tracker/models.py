@@ -7,6 +7,7 @@ Table models (``table=True``) do not validate; every write goes through an input
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from enum import StrEnum
 from typing import Annotated
@@ -215,22 +216,33 @@ def country_variants(country: str) -> tuple[str, ...]:
     return tuple(sorted({*names, _words(country)}))
 
 
-def post_key(title: str, country: str) -> tuple[str, str]:
-    """The key two spellings of one post share.
-
-    A leading country word is dropped ("US Secretary of Defense" and "Secretary of Defense" of
-    the US are one post), and "defence" is spelled "defense".
-    """
+def _without_country(title: str) -> tuple[str, bool]:
+    """A title's words without a leading country word ("US", "Russian", "China's"), and whether it had one."""
     text = _words(title).replace("defence", "defense")
     for word in _COUNTRY_WORDS:
         for prefix in (f"{word} ", f"{word}'s "):
             if text.startswith(prefix) and len(text) > len(prefix):
-                text = text[len(prefix) :]
-                break
-        else:
-            continue
-        break
+                return text[len(prefix) :], True
+    return text, False
+
+
+def post_key(title: str, country: str) -> tuple[str, str]:
+    """The key two spellings of one post share.
+
+    A leading country word is dropped ("US Secretary of Defense" and "Secretary of Defense" of
+    the US are one post), "defence" is spelled "defense", and "defense minister" is read as
+    "minister of defense".
+    """
+    text = _without_country(title)[0]
+    inverted = re.fullmatch(r"(.+?) (minister|secretary)", text)
+    if inverted:
+        text = f"{inverted[2]} of {inverted[1]}"
     return text, country_key(country)
+
+
+def post_label(title: str, country: str) -> str:
+    """A post's title, with its country added when the title does not name one."""
+    return title if _without_country(title)[1] or not country else f"{title} ({country})"
 
 
 def pair_key(official_a_id: int, official_b_id: int) -> str:

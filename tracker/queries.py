@@ -31,6 +31,7 @@ from tracker.models import (
     name_key,
     pair_key,
     post_key,
+    post_label,
     utcnow,
 )
 
@@ -279,7 +280,7 @@ class PostBook:
             tenures.setdefault(t[1], []).append(TenureSpan(*t))
         posts: dict[tuple[str, str], tuple[int, str]] = {}
         for p in session.exec(select(Post).order_by(col(Post.id))).all():
-            posts.setdefault(post_key(p.title, p.country), (p.id or 0, p.title))
+            posts.setdefault(post_key(p.title, p.country), (p.id or 0, post_label(p.title, p.country)))
         return cls(tenures=tenures, posts=posts)
 
     def post_of(self, official_id: int, role: str, country: str, day: dt.date) -> tuple[str, str]:
@@ -289,20 +290,22 @@ class PostBook:
             wanted = post_key(role, country)[0]
             named = [t for t in held if post_key(t.title, t.country)[0] == wanted]
             if named:
-                return f"p{named[0].post_id}", named[0].title
+                return f"p{named[0].post_id}", post_label(named[0].title, named[0].country)
             post = self.posts.get(post_key(role, country))
             if post is not None:
                 return f"p{post[0]}", post[1]
         if held:
             # the most specific tenure: dated ones before open-ended ones, the latest start first
             best = max(held, key=lambda t: (t.start is not None, t.start or dt.date.min, t.id))
-            return f"p{best.post_id}", best.title
+            return f"p{best.post_id}", post_label(best.title, best.country)
         return f"o{official_id}", ""
 
     def resolve(self, row: EventRow) -> EventRow:
         """``row`` with the posts its sides held and its post pair."""
         key_a, post_a = self.post_of(row.official_a_id, row.role_a, row.country_a, row.date)
         key_b, post_b = self.post_of(row.official_b_id, row.role_b, row.country_b, row.date)
+        if key_a == key_b:  # both sides in one post (a handover): a pair of persons, not of posts
+            return replace(row, post_a=post_a, post_b=post_b, post_pair_key=row.pair_key, post_pair_label=row.pair_label)
         label_a, label_b = post_a or row.official_a, post_b or row.official_b
         (k1, l1), (k2, l2) = sorted([(key_a, label_a), (key_b, label_b)], key=lambda kv: _side_order(kv[0]))
         return replace(
