@@ -120,3 +120,18 @@ def test_api_extremes_are_4xx(strict_client: FlaskClient) -> None:
     assert strict_client.get("/api/events?page=9223372036854775807").status_code == 422
     deep = "[" * 100_000 + "]" * 100_000
     assert strict_client.post("/api/events", data=deep, content_type="application/json").status_code == 400
+
+
+def test_renaming_a_post_is_validated(strict_client: FlaskClient) -> None:
+    too_long = strict_client.post(
+        "/posts/1", data={"title": "T" * 300, "country": "US"}, follow_redirects=True
+    )
+    assert "Not renamed: title" in too_long.get_data(as_text=True)
+    clash = strict_client.post(
+        "/posts/1", data={"title": "Russian Minister of Defence", "country": "Russia"}, follow_redirects=True
+    )
+    assert "there is already this post" in clash.get_data(as_text=True)
+    ok = strict_client.post(
+        "/posts/1", data={"title": "US Secretary of War", "country": "US"}, follow_redirects=True
+    )
+    assert "Saved post: US Secretary of War (US)." in ok.get_data(as_text=True)

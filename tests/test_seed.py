@@ -60,3 +60,27 @@ def test_bad_seed_file_is_reported_and_nothing_loaded(app: Flask, runner: FlaskC
     assert "line 3, column channel" in result.output
     with app.app_context():
         assert count_events(get_session()) == 0
+
+
+def test_a_bad_seed_event_leaves_no_tenure_behind(app: Flask, runner: FlaskCliRunner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from tests.conftest import SEEDS
+
+    for name in ("events.csv", "context_events.csv", "tenures.csv"):
+        shutil.copy(SEEDS / name, tmp_path / name)
+    events = (tmp_path / "events.csv").read_text(encoding="utf-8")
+    (tmp_path / "events.csv").write_text(
+        events.replace(
+            "Lloyd Austin,US Secretary of Defense,US", "Lloyd Austin,US Secretary of Defense,Russia", 1
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["seed", "--dir", str(tmp_path)])
+    assert result.exit_code != 0
+    assert (
+        "events.csv line 2, column country_a: 'Lloyd Austin' is recorded with country 'US', not 'Russia'"
+        in result.output
+    )
+    with app.app_context():
+        assert list_officials(get_session()) == []

@@ -64,10 +64,19 @@ def seed_command(if_empty: bool, directory: Path) -> None:
     )
     if problems:
         raise click.ClickException("seed files are invalid:\n" + "\n".join(problems))
+    # tenures and events in one transaction: a bad event leaves no tenure behind
     added_tenures = queries.load_tenures(
-        session, ((t.official, t.post, t.country, t.start, t.end) for _, t in tenures)
+        session, ((t.official, t.post, t.country, t.start, t.end) for _, t in tenures), commit=False
     )
-    result = queries.add_events(session, (e for _, e in events), skip_existing=True)
+    try:
+        result = queries.add_events(session, [e for _, e in events], skip_existing=True)
+    except queries.BatchError as exc:
+        lines = [
+            f"events.csv line {events[index][0]}, column {column}: {message}"
+            for index, fields in exc.items.items()
+            for column, message in fields.items()
+        ]
+        raise click.ClickException("seeds not loaded, nothing written:\n" + "\n".join(lines)) from None
     added_context = queries.add_context_events(session, (c for _, c in context), skip_existing=True)
     click.echo(
         f"Seeded {len(result.added)} event(s) ({result.skipped} already present), "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -13,20 +12,12 @@ from pydantic import ValidationError
 from sqlmodel import SQLModel
 
 from tracker.forms import field_errors
-from tracker.models import EVENT_FIELDS, ContextEventCreate, EventCreate, TenureRow
+from tracker.models import EVENT_FIELDS, ContextEventCreate, EventCreate, TenureRow, as_text
 
 COLUMNS = ("id", *EVENT_FIELDS)
 #: Columns an import file may leave out.
 OPTIONAL_COLUMNS = ("id", "date_end")
 CONTEXT_COLUMNS = ("date", "title", "description", "source_url")
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 class _Line:
@@ -41,7 +32,7 @@ def export_csv(rows: Iterable[object], columns: tuple[str, ...] = COLUMNS) -> It
     writer = csv.writer(_Line())
     yield writer.writerow(columns)
     for row in rows:
-        yield writer.writerow([_cell(getattr(row, c)) for c in columns])
+        yield writer.writerow([as_text(getattr(row, c)) for c in columns])
 
 
 @dataclass(frozen=True, slots=True)

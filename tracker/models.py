@@ -352,6 +352,15 @@ class EventCreate(SQLModel):
         return value
 
 
+def as_text(value: object) -> str:
+    """A field's value as the CSV contract writes it: ISO dates, empty for none."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
 #: The fields of a contact event in the order of the CSV contract (which adds ``id`` first).
 EVENT_FIELDS: tuple[str, ...] = tuple(EventCreate.model_fields)
 
@@ -383,6 +392,15 @@ class TenureCreate(SQLModel):
         if value is not None and start is not None and value < start:
             raise ValueError("must not be before the start")
         return value
+
+
+class PostUpdate(SQLModel):
+    """A post's title and country as submitted."""
+
+    title: str = Field(min_length=1, max_length=200)
+    country: str = Field(min_length=1, max_length=100)
+
+    _strip = field_validator("title", "country", mode="before")(_clean)
 
 
 class TenureRow(TenureCreate):

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from tracker import queries
 from tracker.db import get_session
 from tracker.forms import DATE_HINT, parse_form
-from tracker.models import OfficialCreate, OfficialKind, TenureCreate
+from tracker.models import OfficialCreate, OfficialKind, PostUpdate, TenureCreate
 
 bp = Blueprint("officials", __name__)
 
@@ -159,19 +159,19 @@ def posts() -> str:
 @bp.post("/posts/<id:post_id>")
 def rename_post(post_id: int) -> BaseResponse:
     """Change a post's title or country."""
-    title, country = request.form.get("title", "").strip(), request.form.get("country", "").strip()
-    if not title or not country:
-        flash("A post needs a title and a country: nothing changed.", "error")
+    item, errors = parse_form(_values(), PostUpdate, ("title", "country"))
+    if item is None:
+        flash("Not renamed: " + "; ".join(f"{k} {v}" for k, v in errors.items()), "error")
         return redirect(url_for("officials.posts"), code=303)
     try:
-        queries.rename_post(get_session(), post_id, title, country)
+        queries.rename_post(get_session(), post_id, item.title, item.country)
     except LookupError:
         abort(404, description=f"There is no post {post_id}.")
     except queries.InputError as exc:
         flash("Not renamed: " + "; ".join(exc.errors.values()), "error")
     else:
-        flash(f"Saved post: {title} ({country}).", "success")
-    return redirect(url_for("officials.posts"))
+        flash(f"Saved post: {item.title} ({item.country}).", "success")
+    return redirect(url_for("officials.posts"), code=303)
 
 
 def _span(item: TenureCreate) -> str:

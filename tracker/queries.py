@@ -26,6 +26,7 @@ from tracker.models import (
     Post,
     Tenure,
     TenureCreate,
+    as_text,
     country_key,
     country_variants,
     name_key,
@@ -193,7 +194,8 @@ def list_events(session: Session, *, flt: EventFilter | None = None, lanes: str 
     """Events that are not deleted, sorted by date, narrowed by ``flt``.
 
     Each row's ``pair_key``/``pair_label`` name its lane: the person pair, or with
-    ``lanes="post"`` the pair of posts the two sides held on its date.
+    ``lanes="post"`` the pair of posts the two sides held on its date (then, or when ``flt``
+    names a post pair, the ``post_*`` fields are filled in).
     """
     return list(_rows(session, flt, lanes, session.execute(_event_select(_sql_filter(flt)))))
 
@@ -216,8 +218,9 @@ def _sql_filter(flt: EventFilter | None) -> EventFilter | None:
 def _rows(
     session: Session, flt: EventFilter | None, lanes: str, result: Iterable[sa.Row[Any]]
 ) -> Iterator[EventRow]:
-    posts = PostBook.load(session)
     post_pair = flt.pair if flt is not None and flt.pair and is_post_pair_key(flt.pair) else ""
+    # posts are only worked out where they are asked for (the CSV export does not need them)
+    posts = PostBook.load(session) if lanes == "post" or post_pair else None
     for r in result:
         row = _to_row(r, posts)
         if post_pair and row.post_pair_key != post_pair:
@@ -252,6 +255,8 @@ class TenureSpan:
     country: str
     start: dt.date | None
     end: dt.date | None
+    key: str = ""  # post_key of the title, worked out once
+    label: str = ""  # post_label, worked out once
 
     def covers(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
@@ -277,7 +282,19 @@ class PostBook:
         ).join(Post, col(Post.id) == col(Tenure.post_id))
         tenures: dict[int, list[TenureSpan]] = {}
         for t in session.execute(stmt):
-            tenures.setdefault(t[1], []).append(TenureSpan(*t))
+            tenure_id, official_id, post_id, title, country, start, end = t
+            span = TenureSpan(
+                tenure_id,
+                official_id,
+                post_id,
+                title,
+                country,
+                start,
+                end,
+                key=post_key(title, country)[0],
+                label=post_label(title, country),
+            )
+            tenures.setdefault(t[1], []).append(span)
         posts: dict[tuple[str, str], tuple[int, str]] = {}
         for p in session.exec(select(Post).order_by(col(Post.id))).all():
             posts.setdefault(post_key(p.title, p.country), (p.id or 0, post_label(p.title, p.country)))
@@ -288,16 +305,16 @@ class PostBook:
         held = [t for t in self.tenures.get(official_id, []) if t.covers(day)]
         if role:
             wanted = post_key(role, country)[0]
-            named = [t for t in held if post_key(t.title, t.country)[0] == wanted]
+            named = [t for t in held if t.key == wanted]
             if named:
-                return f"p{named[0].post_id}", post_label(named[0].title, named[0].country)
+                return f"p{named[0].post_id}", named[0].label
             post = self.posts.get(post_key(role, country))
             if post is not None:
                 return f"p{post[0]}", post[1]
         if held:
             # the most specific tenure: dated ones before open-ended ones, the latest start first
             best = max(held, key=lambda t: (t.start is not None, t.start or dt.date.min, t.id))
-            return f"p{best.post_id}", post_label(best.title, best.country)
+            return f"p{best.post_id}", best.label
         return f"o{official_id}", ""
 
     def resolve(self, row: EventRow) -> EventRow:
@@ -305,7 +322,9 @@ class PostBook:
         key_a, post_a = self.post_of(row.official_a_id, row.role_a, row.country_a, row.date)
         key_b, post_b = self.post_of(row.official_b_id, row.role_b, row.country_b, row.date)
         if key_a == key_b:  # both sides in one post (a handover): a pair of persons, not of posts
-            return replace(row, post_a=post_a, post_b=post_b, post_pair_key=row.pair_key, post_pair_label=row.pair_label)
+            return replace(
+                row, post_a=post_a, post_b=post_b, post_pair_key=row.pair_key, post_pair_label=row.pair_label
+            )
         label_a, label_b = post_a or row.official_a, post_b or row.official_b
         (k1, l1), (k2, l2) = sorted([(key_a, label_a), (key_b, label_b)], key=lambda kv: _side_order(kv[0]))
         return replace(
@@ -497,16 +516,8 @@ class BatchError(InputError):
         self.items = items
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def _snapshot(source: object) -> dict[str, str]:
-    return {name: _text(getattr(source, name)) for name in EVENT_FIELDS}
+    return {name: as_text(getattr(source, name)) for name in EVENT_FIELDS}
 
 
 def _apply(
@@ -937,18 +948,26 @@ def rename_post(session: Session, post_id: int, title: str, country: str) -> Pos
     post = session.get(Post, post_id)
     if post is None:
         raise LookupError(f"no post {post_id}")
-    other = session.exec(select(Post).where(Post.title == title, Post.country == country)).first()
-    if other is not None and other.id != post_id:
-        raise InputError({"title": f"there is already a post {title!r} ({country})"})
+    key = post_key(title, country)
+    others = session.exec(select(Post).where(Post.id != post_id)).all()
+    other = next((p for p in others if post_key(p.title, p.country) == key), None)
+    if other is not None:
+        raise InputError({"title": f"there is already this post: {other.title!r} ({other.country})"})
     post.title, post.country = title, country
     session.commit()
     return post
 
 
 def load_tenures(
-    session: Session, rows: Iterable[tuple[str, str, str, dt.date | None, dt.date | None]]
+    session: Session,
+    rows: Iterable[tuple[str, str, str, dt.date | None, dt.date | None]],
+    *,
+    commit: bool = True,
 ) -> int:
-    """Record (official, post, country, start, end) tenures, creating officials; skips known ones."""
+    """Record (official, post, country, start, end) tenures, creating officials; skips known ones.
+
+    With ``commit=False`` the tenures are only flushed, for the caller's transaction to commit.
+    """
     added = 0
     try:
         for name, title, country, start, end in rows:
@@ -968,7 +987,10 @@ def load_tenures(
             tenure.start, tenure.end = start, end
             session.add(tenure)
             added += 1
-        session.commit()
+        if commit:
+            session.commit()
+        else:
+            session.flush()
     except BaseException:
         session.rollback()
         raise

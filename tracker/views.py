@@ -29,7 +29,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from tracker import analysis, charts, csvio, queries
 from tracker.db import get_engine, get_session
 from tracker.forms import DATE_HINT, field_errors, parse_context_form, parse_event_form, parse_filters
-from tracker.models import CHANNELS, EVENT_FIELDS, PRECISIONS, STATUSES, PairAlertUpdate
+from tracker.models import CHANNELS, EVENT_FIELDS, PRECISIONS, STATUSES, PairAlertUpdate, as_text
 
 bp = Blueprint("views", __name__)
 
@@ -323,7 +323,7 @@ def event_page(event_id: int) -> str:
 
 
 def _form_values(event: queries.EventRow) -> dict[str, str]:
-    values = {name: queries._text(getattr(event, name)) for name in EVENT_FIELDS}
+    values = {name: as_text(getattr(event, name)) for name in EVENT_FIELDS}
     values["initiated_by"] = (
         "a"
         if event.initiated_by == event.official_a
@@ -457,7 +457,7 @@ def edit_context_event(context_id: int) -> str:
     event = queries.get_context_event(get_session(), context_id)
     if event is None:
         abort(404, description=f"There is no context event {context_id}.")
-    values = {k: queries._text(getattr(event, k)) for k in ("date", "title", "description", "source_url")}
+    values = {k: as_text(getattr(event, k)) for k in ("date", "title", "description", "source_url")}
     return render_template(
         "context_form.html", values=values, errors={}, context_id=context_id, date_hint=DATE_HINT
     )
