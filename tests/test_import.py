@@ -412,3 +412,26 @@ def test_cli_reports_every_bad_row_and_exits_non_zero(
     ]
     assert "3 problems in" in result.stderr and "nothing was imported" in result.stderr
     assert event_count(seeded) == 5
+
+
+def test_round_trip_keeps_ids_when_events_were_deleted(seeded: Flask, client: FlaskClient) -> None:
+    assert client.post("/events/1/delete").status_code == 302
+    client.post("/events/new", data=valid_form(date="2023-03-15"))  # gets id 6
+    first = client.get("/events.csv").get_data()
+    assert first.splitlines()[1].startswith(b"2,2022-02-18")
+    with seeded.app_context():
+        engine = get_engine()
+        SQLModel.metadata.drop_all(engine)
+        create_schema(engine)
+    confirm(client, upload(client, first))
+    assert client.get("/events.csv").get_data() == first
+    # the next event follows the largest id (PostgreSQL's sequence included)
+    assert client.post("/events/new", data=valid_form(date="2023-04-01")).status_code == 302
+    assert client.get("/events.csv").get_data(as_text=True).splitlines()[-1].startswith("7,2023-04-01")
+
+
+def test_an_id_already_taken_gets_a_new_one(seeded: Flask, client: FlaskClient) -> None:
+    data = make_csv([event(id="1", date="2023-03-15")])
+    confirm(client, upload(client, data))
+    rows = client.get("/events.csv").get_data(as_text=True).splitlines()
+    assert rows[-1].startswith("6,2023-03-15")

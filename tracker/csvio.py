@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from sqlmodel import SQLModel
 
 from tracker.forms import field_errors
-from tracker.models import EVENT_FIELDS, ContextEventCreate, EventCreate, TenureRow, as_text
+from tracker.models import EVENT_FIELDS, ContextEventCreate, EventCreate, EventImport, TenureRow, as_text
 
 COLUMNS = ("id", *EVENT_FIELDS)
 #: Columns an import file may leave out.
@@ -90,8 +90,8 @@ def _read(
         if len(cells) != len(header):
             errors.append(RowError(start, "", f"has {len(cells)} cells, the header has {len(header)}"))
             continue
-        record = {k: v for k, v in zip(header, cells, strict=True) if k != "id"}
-        data = {k: (v if v.strip() else None) if k in _DATE_COLUMNS else v for k, v in record.items()}
+        record = {k: v for k, v in zip(header, cells, strict=True) if k != "id" or "id" in model.model_fields}
+        data = {k: (v if v.strip() else None) if k in _BLANK_IS_NONE else v for k, v in record.items()}
         try:
             items.append((start, model.model_validate(data)))
         except ValidationError as exc:
@@ -103,6 +103,7 @@ def _read(
 
 
 _DATE_COLUMNS = ("date", "date_end", "source_date", "start", "end")
+_BLANK_IS_NONE = ("id", *_DATE_COLUMNS)
 _PYDANTIC_DATE_MESSAGES = ("Input should be a valid date", "Datetimes provided to dates")
 
 
@@ -112,7 +113,7 @@ def read_events(stream: IO[str]) -> tuple[list[tuple[int, EventCreate]], list[Ro
     Returns the valid rows with their line numbers, and every problem found; callers write
     nothing unless the problems are none.
     """
-    items, errors = _read(stream, EventCreate, COLUMNS, OPTIONAL_COLUMNS)
+    items, errors = _read(stream, EventImport, COLUMNS, OPTIONAL_COLUMNS)
     return [(n, e) for n, e in items if isinstance(e, EventCreate)], errors
 
 

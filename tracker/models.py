@@ -361,6 +361,12 @@ def as_text(value: object) -> str:
     return str(value)
 
 
+class EventImport(EventCreate):
+    """A row of an events file: an event, and the id it had where it was exported (kept if free)."""
+
+    id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
 #: The fields of a contact event in the order of the CSV contract (which adds ``id`` first).
 EVENT_FIELDS: tuple[str, ...] = tuple(EventCreate.model_fields)
 

@@ -417,6 +417,7 @@ class _Known:
     tenures: set[tuple[int, str, str]] = field(default_factory=set)
     created: list[str] = field(default_factory=list)
     events: set[tuple[object, ...]] = field(default_factory=set)
+    ids: set[int] = field(default_factory=set)
 
 
 def _ensure_tenure(session: Session, official: Official, title: str, country: str, known: _Known) -> None:
@@ -606,6 +607,10 @@ def add_events(
             result.new.append(index)
             if dry_run:  # nothing inserted: on PostgreSQL even a rolled-back insert uses up an id
                 continue
+            wanted = getattr(item, "id", None)  # an imported row keeps its id when that is free
+            if wanted is not None and wanted not in known.ids and session.get(ContactEvent, wanted) is None:
+                event.id = wanted
+                known.ids.add(wanted)
             session.add(event)
             session.flush()
             assert event.id is not None
@@ -618,11 +623,24 @@ def add_events(
         if dry_run:
             session.rollback()
         else:
+            if known.ids:
+                _advance_id_sequence(session)
             session.commit()
     except BaseException:
         session.rollback()
         raise
     return result
+
+
+def _advance_id_sequence(session: Session) -> None:
+    """After rows were inserted with their own ids, make PostgreSQL's next id follow the largest."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            sa.text(
+                "SELECT setval(pg_get_serial_sequence('contact_event', 'id'), "
+                "(SELECT MAX(id) FROM contact_event))"
+            )
+        )
 
 
 def add_event(session: Session, item: EventCreate, *, by: str = "") -> ContactEvent:
