@@ -346,3 +346,33 @@ def test_post_wording_variants_same_titles_abroad_and_handovers(seeded: Flask, c
         == "US Chairman of the Joint Chiefs of Staff – Chief of the General Staff (Ukraine)"
     )
     assert lanes["2025-01-21"] == "Lloyd Austin – Pete Hegseth"
+
+
+def test_two_names_of_one_office_can_be_merged(seeded: Flask, client: FlaskClient) -> None:
+    add(
+        client,
+        date="2024-06-25",
+        official_b="Andrei Belousov",
+        role_b="Head of the Russian Defence Ministry",
+        country_b="Russia",
+    )
+    with seeded.app_context():
+        lanes = {r.date.isoformat(): r.pair_label for r in list_events(get_session(), lanes="post")}
+    assert lanes["2024-06-25"] != SECDEF
+    posts = client.get("/posts").get_data(as_text=True)
+    merged = re.search(r'id="post-(\d+)-title">Head of the Russian Defence Ministry', posts)
+    kept = re.search(r'id="post-(\d+)-title">Russian Minister of Defence', posts)
+    assert merged and kept
+    response = client.post(f"/posts/{merged[1]}/merge", data={"into": kept[1]}, follow_redirects=True)
+    assert (
+        "Merged “Head of the Russian Defence Ministry” into “Russian Minister of Defence”: 1 tenure(s) moved."
+        in response.get_data(as_text=True)
+    )
+    with seeded.app_context():
+        lanes = {r.date.isoformat(): r.pair_label for r in list_events(get_session(), lanes="post")}
+    assert lanes["2024-06-25"] == lanes["2022-05-13"] == SECDEF
+    assert (
+        client.post(f"/posts/{kept[1]}/merge", data={"into": kept[1]}, follow_redirects=True).status_code
+        == 200
+    )
+    assert client.post("/posts/9999/merge", data={"into": kept[1]}).status_code == 404

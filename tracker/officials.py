@@ -174,6 +174,24 @@ def rename_post(post_id: int) -> BaseResponse:
     return redirect(url_for("officials.posts"), code=303)
 
 
+@bp.post("/posts/<id:post_id>/merge")
+def merge_post(post_id: int) -> BaseResponse:
+    """Fold a post into another that names the same office."""
+    into = request.form.get("into", "")
+    if not into.isdigit():
+        flash("Not merged: choose the post to merge into.", "error")
+        return redirect(url_for("officials.posts"), code=303)
+    try:
+        merged, kept, moved = queries.merge_posts(get_session(), post_id, int(into))
+    except LookupError as exc:
+        abort(404, description=str(exc))
+    except queries.InputError as exc:
+        flash("Not merged: " + "; ".join(exc.errors.values()), "error")
+        return redirect(url_for("officials.posts"), code=303)
+    flash(f"Merged “{merged}” into “{kept}”: {moved} tenure(s) moved.", "success")
+    return redirect(url_for("officials.posts", _anchor=f"post-{into}"), code=303)
+
+
 def _span(item: TenureCreate) -> str:
     start = item.start.isoformat() if item.start else "?"
     end = item.end.isoformat() if item.end else "now"

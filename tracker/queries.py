@@ -976,6 +976,39 @@ def rename_post(session: Session, post_id: int, title: str, country: str) -> Pos
     return post
 
 
+def merge_posts(session: Session, post_id: int, into_id: int) -> tuple[str, str, int]:
+    """Move every tenure of one post to another and remove the first.
+
+    Returns (merged title, kept title, tenures moved); a tenure the kept post already has with
+    the same dates is dropped rather than doubled. ``LookupError`` if either post is missing.
+    """
+    if post_id == into_id:
+        raise InputError({"into": "choose another post to merge into"})
+    post, into = session.get(Post, post_id), session.get(Post, into_id)
+    if post is None or into is None:
+        raise LookupError(f"no post {post_id if post is None else into_id}")
+    try:
+        kept = {
+            (t.official_id, t.start, t.end)
+            for t in session.exec(select(Tenure).where(Tenure.post_id == into_id))
+        }
+        moved = 0
+        for tenure in session.exec(select(Tenure).where(Tenure.post_id == post_id)).all():
+            if (tenure.official_id, tenure.start, tenure.end) in kept:
+                session.delete(tenure)
+                continue
+            tenure.post_id = into_id
+            moved += 1
+        merged, kept_title = post.title, into.title
+        session.flush()
+        session.delete(post)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return merged, kept_title, moved
+
+
 def load_tenures(
     session: Session,
     rows: Iterable[tuple[str, str, str, dt.date | None, dt.date | None]],
