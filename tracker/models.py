@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated
 from urllib.parse import urlparse
@@ -289,6 +290,23 @@ def _check_url(value: str) -> str:
     return value
 
 
+WebAddress = Annotated[str, AfterValidator(_check_url)]
+
+
+def _not_before(
+    start_field: str, start_words: str
+) -> Callable[[dt.date | None, ValidationInfo], dt.date | None]:
+    """A field validator: an end date must not come before the (already validated) start field."""
+
+    def check(value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get(start_field)
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"must not be before {start_words}")
+        return value
+
+    return check
+
+
 class EventCreate(SQLModel):
     """A contact event as submitted by the form, the CSV import, the API or the seeds."""
 
@@ -305,7 +323,7 @@ class EventCreate(SQLModel):
     status: Status
     initiated_by: str = Field(default="", max_length=200)
     summary: str = Field(default="", max_length=10_000)
-    source_url: str = Field(default="", max_length=2000)
+    source_url: WebAddress = Field(default="", max_length=2000)
     source_publisher: str = Field(default="", max_length=200)
     source_date: EventDate | None = None
 
@@ -323,18 +341,7 @@ class EventCreate(SQLModel):
         mode="before",
     )(_clean)
 
-    @field_validator("source_url")
-    @classmethod
-    def _source_url_is_web_address(cls, value: str) -> str:
-        return _check_url(value)
-
-    @field_validator("date_end")
-    @classmethod
-    def _end_not_before_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        start = info.data.get("date")
-        if value is not None and start is not None and value < start:
-            raise ValueError("must not be before the date")
-        return value
+    _end_not_before_start = field_validator("date_end")(_not_before("date", "the date"))
 
     @field_validator("official_b")
     @classmethod
@@ -391,13 +398,7 @@ class TenureCreate(SQLModel):
 
     _strip = field_validator("post", "country", mode="before")(_clean)
 
-    @field_validator("end")
-    @classmethod
-    def _ends_after_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        start = info.data.get("start")
-        if value is not None and start is not None and value < start:
-            raise ValueError("must not be before the start")
-        return value
+    _ends_after_start = field_validator("end")(_not_before("start", "the start"))
 
 
 class PostUpdate(SQLModel):
@@ -430,14 +431,9 @@ class ContextEventCreate(SQLModel):
     date: EventDate
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=10_000)
-    source_url: str = Field(default="", max_length=2000)
+    source_url: WebAddress = Field(default="", max_length=2000)
 
     _strip = field_validator("title", "description", "source_url", mode="before")(_clean)
-
-    @field_validator("source_url")
-    @classmethod
-    def _source_url_is_web_address(cls, value: str) -> str:
-        return _check_url(value)
 
 
 class EventPublic(SQLModel):
