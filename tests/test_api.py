@@ -9,14 +9,17 @@ from typing import Any, get_args
 from urllib.parse import urlsplit
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import EXAMPLE_EVENT
-from tracker import queries
-from tracker.api import REF_TEMPLATE, FilterQuery, Lanes
-from tracker.forms import FILTER_FIELDS
+from tests.helpers import EXAMPLE_EVENT
+from tracker.api.openapi import REF_TEMPLATE
+from tracker.api.schemas import FilterQuery, Lanes
+from tracker.db import get_engine
+from tracker.filters import FILTER_PARAMS
 from tracker.models import EventCreate
+from tracker.store.events import LANES
 
 JSON = "application/json"
 
@@ -592,5 +595,23 @@ def test_docs_page_shows_every_endpoint_from_the_document(client: FlaskClient) -
 
 
 def test_the_documented_parameters_are_the_ones_read() -> None:
-    assert [f.alias or name for name, f in FilterQuery.model_fields.items()] == list(FILTER_FIELDS)
-    assert set(get_args(Lanes)) == set(queries.LANES)
+    assert [f.alias or name for name, f in FilterQuery.model_fields.items()] == list(FILTER_PARAMS)
+    assert set(get_args(Lanes)) == set(LANES)
+
+
+def test_an_edit_reads_the_posts_and_tenures_once(seeded: Flask, client: FlaskClient) -> None:
+    statements: list[str] = []
+    with seeded.app_context():
+        engine = get_engine()
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(" ".join(statement.split()).lower())
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.patch("/api/events/4", json={"summary": "Agreed to keep talking."})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200
+    post_books = [s for s in statements if "from tenure join post" in s]
+    assert len(post_books) == 1, post_books

@@ -9,10 +9,9 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import valid_form
-from tests.test_timeline import CHAIRMAN, SECDEF, _table_rows, figure
+from tests.helpers import CHAIRMAN, SECDEF, figure, table_rows, valid_form
 from tracker.db import get_session
-from tracker.queries import list_events
+from tracker.store.events import list_events
 
 SECDEF_KEY_RE = re.compile(r'<tr data-pair="(p\d+-p\d+)">\s*<th scope="row"><a[^>]*>US Secretary of Defense')
 
@@ -91,7 +90,7 @@ def test_unknown_pair_is_404(client: FlaskClient) -> None:
 def test_overview_lists_pairs_most_alarming_first(seeded: Flask, client: FlaskClient) -> None:
     add(client, date="2022-06-01", summary="third call keeps the line warm")  # Austin–Shoigu: gaps 84, 19
     page = client.get("/pairs").get_data(as_text=True)
-    rows = _table_rows(page)
+    rows = table_rows(page)
     assert rows[0].startswith(f"{CHAIRMAN} Alarm")
     assert rows[1].startswith(f"{SECDEF} Alarm")
     assert rows[-1].startswith("U.S. European Command – Russian Ministry of Defence No baseline")
@@ -110,7 +109,7 @@ def test_alert_thresholds_are_configurable_per_pair(seeded: Flask, client: Flask
     page = client.get(url).get_data(as_text=True)
     assert "Alert thresholds saved: warn past 3 × the median gap, alarm after 100000 days." in page
     assert "past 3 × the median gap" in page  # the level now comes from the new thresholds
-    row = next(r for r in _table_rows(client.get("/pairs").get_data(as_text=True)) if r.startswith(SECDEF))
+    row = next(r for r in table_rows(client.get("/pairs").get_data(as_text=True)) if r.startswith(SECDEF))
     assert row.startswith(f"{SECDEF} Warning")
 
 
@@ -121,7 +120,7 @@ def test_filters_apply_to_chart_table_and_csv_link(seeded: Flask, client: FlaskC
         i for t in fig["data"] if t.get("mode") == "markers" and t.get("customdata") for i in t["customdata"]
     )
     assert shown == [3]
-    assert len(_table_rows(page)) == 1
+    assert len(table_rows(page)) == 1
     link = re.search(r'id="csv-link" href="([^"]+)"', page)
     assert link is not None
     url = link.group(1).replace("&amp;", "&")
@@ -294,7 +293,7 @@ def test_sources_spelling_countries_and_posts_differently_share_officials_and_la
 
 
 def test_country_and_post_keys() -> None:
-    from tracker.models import country_key, post_key
+    from tracker.names import country_key, post_key
 
     assert country_key("U.S.") == country_key("United States") == country_key(" us ") == "us"
     assert country_key("Narnia") == "narnia"

@@ -8,7 +8,7 @@ import io
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import valid_form
+from tests.helpers import valid_form
 from tracker.csvio import COLUMNS, export_csv
 
 HILL = "https://thehill.com/policy/defense/3494706-milley-speaks-with-russian-counterpart-for-first-time-since-start-of-war/"

@@ -8,10 +8,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import valid_form
+from tests.helpers import valid_form
 from tracker import create_app
 from tracker.db import get_session
-from tracker.queries import count_events, list_events
+from tracker.store.events import count_events, list_events
 
 
 def stored(app: Flask) -> int:

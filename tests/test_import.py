@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -14,12 +12,13 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlmodel import SQLModel
 from werkzeug.test import TestResponse
 
-from tests.conftest import EXAMPLE_EVENT, valid_form
-from tracker import queries
+from tests.helpers import event, make_csv, valid_form
 from tracker.csvio import COLUMNS, RowError
 from tracker.db import create_schema, get_engine, get_session
-from tracker.imports import import_rows
+from tracker.importing import import_rows
 from tracker.models import EventCreate
+from tracker.store import events as stored
+from tracker.store import people
 
 
 @pytest.fixture(autouse=True)
@@ -27,11 +26,6 @@ def upload_folder(app: Flask, tmp_path: Path) -> Path:
     folder = tmp_path / "uploads"
     app.config["IMPORT_FOLDER"] = str(folder)
     return folder
-
-
-def event(**overrides: str) -> dict[str, str]:
-    """A valid row of an events file; ``overrides`` replace cells."""
-    return {"id": "", **EXAMPLE_EVENT, **overrides}
 
 
 TWO_EVENTS = [
@@ -45,17 +39,6 @@ TWO_EVENTS = [
         initiated_by="",
     ),
 ]
-
-
-def make_csv(
-    rows: Sequence[dict[str, str]], columns: Sequence[str] = COLUMNS, newline: str = "\r\n"
-) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator=newline)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([row.get(c, "") for c in columns])
-    return out.getvalue().encode("utf-8")
 
 
 def upload(client: FlaskClient, data: bytes, filename: str = "events.csv") -> TestResponse:
@@ -84,12 +67,12 @@ def problems(response: TestResponse) -> set[tuple[int, str]]:
 
 def event_count(app: Flask) -> int:
     with app.app_context():
-        return queries.count_events(get_session())
+        return stored.count_events(get_session())
 
 
 def official_names(app: Flask) -> list[str]:
     with app.app_context():
-        return [o.name for o in queries.list_officials(get_session())]
+        return [o.name for o in people.list_officials(get_session())]
 
 
 def test_upload_page_has_a_labelled_file_input_and_the_column_hint(client: FlaskClient) -> None:
@@ -125,7 +108,7 @@ def test_upload_previews_then_confirm_stores_the_events(
     assert done.status_code == 303 and done.headers["Location"] == "/"
     assert "Imported 2 events (0 already present)" in client.get("/").get_data(as_text=True)
     with app.app_context():
-        events = queries.list_events(get_session())
+        events = stored.list_events(get_session())
     assert [(e.date.isoformat(), e.official_b, e.channel, e.status, e.initiated_by) for e in events] == [
         ("2023-03-15", "Sergei Shoigu", "phone", "held", "Lloyd Austin"),
         ("2023-03-16", "Valery Gerasimov", "video", "attempted", ""),
@@ -268,7 +251,7 @@ def test_id_and_date_end_columns_may_be_absent(app: Flask, client: FlaskClient) 
     assert counted(preview)["new"] == 2
     confirm(client, preview)
     with app.app_context():
-        assert [e.date_end for e in queries.list_events(get_session())] == [None, None]
+        assert [e.date_end for e in stored.list_events(get_session())] == [None, None]
 
 
 def test_export_import_export_gives_the_same_file(seeded: Flask, client: FlaskClient) -> None:
@@ -304,7 +287,7 @@ def test_repeated_rows_and_known_officials_are_not_duplicated(seeded: Flask, cli
     assert event_count(seeded) == 6
     assert official_names(seeded) == before
     with seeded.app_context():
-        added = queries.list_events(get_session())[-1]
+        added = stored.list_events(get_session())[-1]
     assert (added.official_a, added.official_b, added.initiated_by) == ("Lloyd Austin", "Sergei Shoigu", "")
 
 

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlmodel import SQLModel
 
-from tests.conftest import POSTGRES_URL
+from tests.helpers import POSTGRES_URL
 from tracker.db import alembic_config, current_revision, get_engine, upgrade_database
 
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()

@@ -6,9 +6,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import valid_form
+from tests.helpers import valid_form
 from tracker.db import get_session
-from tracker.queries import count_events
+from tracker.store.events import count_events
 
 
 @pytest.fixture

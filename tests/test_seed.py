@@ -6,7 +6,9 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from tracker.db import get_session
-from tracker.queries import count_events, list_context_events, list_events, list_officials
+from tracker.store.context import list_context_events
+from tracker.store.events import count_events, list_events
+from tracker.store.people import list_officials
 
 
 def test_seeds_load_twice_without_duplicates(app: Flask, runner: FlaskCliRunner) -> None:
@@ -65,7 +67,7 @@ def test_bad_seed_file_is_reported_and_nothing_loaded(app: Flask, runner: FlaskC
 def test_a_bad_seed_event_leaves_no_tenure_behind(app: Flask, runner: FlaskCliRunner, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import shutil
 
-    from tests.conftest import SEEDS
+    from tests.helpers import SEEDS
 
     for name in ("events.csv", "context_events.csv", "tenures.csv"):
         shutil.copy(SEEDS / name, tmp_path / name)

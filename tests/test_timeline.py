@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import valid_form
-
-SECDEF = "US Secretary of Defense – Russian Minister of Defence"
-CHAIRMAN = "US Chairman of the Joint Chiefs of Staff – Russian Chief of the General Staff"
-
-
-def figure(page: str, element_id: str) -> dict:  # type: ignore[type-arg]
-    match = re.search(rf'<script type="application/json" id="{element_id}-figure">(.*?)</script>', page, re.S)
-    assert match, f"no figure {element_id}"
-    assert f'id="{element_id}" class="chart" data-figure="{element_id}-figure"' in page
-    return json.loads(match.group(1))  # type: ignore[no-any-return]
+from tests.helpers import AS_OF, CHAIRMAN, SECDEF, figure, table_rows, valid_form
 
 
 def test_timeline_carries_the_seeded_events(seeded: Flask, client: FlaskClient) -> None:
@@ -52,14 +41,9 @@ def test_frequency_chart_counts_held_contacts_per_month(seeded: Flask, client: F
     assert by_name[SECDEF]["x"][0] == "2022-02-01"
 
 
-def _table_rows(page: str) -> list[str]:
-    rows = re.findall(r'<tr data-pair="[^"]+">(.*?)</tr>', page, re.S)
-    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip() for r in rows]
-
-
 def test_pair_table(seeded: Flask, client: FlaskClient) -> None:
-    text = _table_rows(client.get("/").get_data(as_text=True))
-    since = (dt.date.today() - dt.date(2022, 5, 19)).days
+    text = table_rows(client.get("/").get_data(as_text=True))
+    since = (AS_OF - dt.date(2022, 5, 19)).days
     assert text[0].startswith(f"{CHAIRMAN} Alarm 2 / 0 / 0 2022-05-19 {since} days")
     assert "90 days 2022-02-18 → 2022-05-19 90 days 90 days" in text[0]
     assert text[1].startswith(f"{SECDEF} Alarm 2 / 0 / 0 2022-05-13")
@@ -73,7 +57,7 @@ def test_person_lanes(seeded: Flask, client: FlaskClient) -> None:
     page = client.get("/?lanes=person").get_data(as_text=True)
     held = next(t for t in figure(page, "timeline-chart")["data"] if t.get("name") == "held")
     assert set(held["y"]) == {"Lloyd Austin – Sergei Shoigu", "Mark Milley – Valery Gerasimov"}
-    assert _table_rows(page)[0].startswith("Mark Milley – Valery Gerasimov Alarm 2 / 0 / 0 2022-05-19")
+    assert table_rows(page)[0].startswith("Mark Milley – Valery Gerasimov Alarm 2 / 0 / 0 2022-05-19")
 
 
 def test_new_event_appears_on_chart_and_table(seeded: Flask, client: FlaskClient) -> None:

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from flask_wtf import CSRFProtect
-
-csrf = CSRFProtect()
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and configure the app: defaults, then ``FLASK_*`` variables, then ``test_config``."""
-    from tracker import api, cli, db, imports, officials, views
+    from tracker import api, cli, db, importing, pages
+    from tracker.extensions import csrf
 
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_mapping(
@@ -26,9 +24,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     csrf.init_app(app)
-    views.init_app(app)
-    officials.init_app(app)
+    importing.init_app(app)
+    pages.init_app(app)
     api.init_app(app)
     cli.init_app(app)
-    imports.init_app(app)
     return app

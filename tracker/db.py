@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +63,24 @@ def close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+@contextmanager
+def transaction(session: Session, *, commit: bool = True) -> Iterator[Session]:
+    """One unit of writing: committed at the end, rolled back entirely on any error.
+
+    With ``commit=False`` the work is only flushed, for an enclosing caller to commit (or, on a
+    dry run, to roll back).
+    """
+    try:
+        yield session
+        if commit:
+            session.commit()
+        else:
+            session.flush()
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def create_schema(engine: sa.Engine) -> None:

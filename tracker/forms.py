@@ -9,10 +9,8 @@ from typing import TypeVar
 import arrow
 from pydantic import ValidationError
 from sqlmodel import SQLModel
-from werkzeug.datastructures import MultiDict
 
-from tracker.models import CHANNELS, EVENT_FIELDS, STATUSES, ContextEventCreate, EventCreate
-from tracker.queries import EventFilter
+from tracker.models import DATE_FIELDS, EVENT_FIELDS, ContextEventCreate, EventCreate
 
 # Written forms people type, tried after ISO 8601.
 DATE_FORMATS = (
@@ -99,7 +97,8 @@ def parse_event_form(form: Mapping[str, str]) -> tuple[EventCreate | None, dict[
     ``initiated_by`` arrives as ``a``, ``b`` or empty and becomes the name of that side.
     """
     data: dict[str, object] = {name: form.get(name, "").strip() for name in EVENT_FIELDS}
-    dates, errors = _dates(form, ("date", "date_end", "source_date"), required=("date",))
+    required = tuple(n for n in DATE_FIELDS if EventCreate.model_fields[n].is_required())
+    dates, errors = _dates(form, DATE_FIELDS, required=required)
     data.update({k: v for k, v in dates.items() if k not in errors})
     side = form.get("initiated_by", "")
     data["initiated_by"] = {"a": data["official_a"], "b": data["official_b"]}.get(side, "")
@@ -136,39 +135,3 @@ def parse_form(
 def parse_context_form(form: Mapping[str, str]) -> tuple[ContextEventCreate | None, dict[str, str]]:
     """A ``ContextEventCreate`` from the context-event form, or the errors keyed by field name."""
     return parse_form(form, ContextEventCreate, CONTEXT_FIELDS, dates=("date",), required=("date",))
-
-
-FILTER_FIELDS = ("from", "to", "country", "official", "pair", "channel", "status")
-
-
-def parse_filters(args: Mapping[str, str] | MultiDict[str, str]) -> tuple[EventFilter, dict[str, str]]:
-    """An ``EventFilter`` from query-string arguments, and a message per argument it ignored.
-
-    ``from``/``to`` take dates as the form does; ``channel`` and ``status`` may repeat.
-    """
-    errors: dict[str, str] = {}
-    dates, date_errors = _dates(args, ("from", "to"), required=())
-    errors.update(date_errors)
-    date_from, date_to = dates.get("from"), dates.get("to")
-    if date_from and date_to and date_to < date_from:
-        errors["to"] = "must not be before the start of the range"
-        date_to = None
-
-    def many(name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
-        values = args.getlist(name) if isinstance(args, MultiDict) else [args.get(name, "")]
-        chosen = [v for value in values for v in value.split(",") if v]
-        bad = [v for v in chosen if v not in allowed]
-        if bad:
-            errors[name] = f"unknown {name} {', '.join(bad)}: choose from {', '.join(allowed)}"
-        return tuple(v for v in chosen if v in allowed)
-
-    flt = EventFilter(
-        date_from=date_from,
-        date_to=date_to,
-        country=args.get("country", "").strip(),
-        official=args.get("official", "").strip(),
-        pair=args.get("pair", "").strip(),
-        channels=many("channel", tuple(CHANNELS)),
-        statuses=many("status", tuple(STATUSES)),
-    )
-    return flt, errors

@@ -9,7 +9,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, PageProblems
-from tests.test_import import event, make_csv
+from tests.helpers import event, make_csv
 
 pytestmark = pytest.mark.e2e
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from tracker import queries
 from tracker.db import get_session
 from tracker.forms import DATE_HINT, parse_form
 from tracker.models import OfficialCreate, OfficialKind, PostUpdate, TenureCreate
+from tracker.store import InputError, people
 
 bp = Blueprint("officials", __name__)
 
@@ -23,7 +23,7 @@ def _values() -> dict[str, str]:
 def _list_page(values: dict[str, str], errors: dict[str, str], status: int = 200) -> tuple[str, int]:
     page = render_template(
         "officials.html",
-        officials=queries.list_official_summaries(get_session()),
+        officials=people.list_official_summaries(get_session()),
         values=values,
         errors=errors,
         kinds=tuple(OfficialKind),
@@ -44,8 +44,8 @@ def create_official() -> tuple[str, int] | BaseResponse:
     item, errors = parse_form(values, OfficialCreate, OFFICIAL_FIELDS)
     if item is not None:
         try:
-            official = queries.save_official(get_session(), item)
-        except queries.InputError as exc:
+            official = people.save_official(get_session(), item)
+        except InputError as exc:
             errors = exc.errors
         else:
             flash(f"Added {official.name} ({official.country}). Record the posts they held below.", "success")
@@ -63,15 +63,15 @@ def _official_page(
     status: int = 200,
 ) -> tuple[str, int]:
     session = get_session()
-    official = queries.get_official(session, official_id)
+    official = people.get_official(session, official_id)
     if official is None:
         abort(404, description=f"There is no official {official_id}.")
     current = {"name": official.name, "country": official.country, "kind": official.kind}
     page = render_template(
         "official.html",
         official=official,
-        tenures=queries.list_tenures(session, official_id=official_id),
-        posts=queries.list_posts(session),
+        tenures=people.list_tenures(session, official_id=official_id),
+        posts=people.list_posts(session),
         values=values or current,
         errors=errors or {},
         tenure_values=tenure_values or {"country": official.country},
@@ -95,10 +95,10 @@ def update_official(official_id: int) -> tuple[str, int] | BaseResponse:
     item, errors = parse_form(values, OfficialCreate, OFFICIAL_FIELDS)
     if item is not None:
         try:
-            queries.save_official(get_session(), item, official_id)
+            people.save_official(get_session(), item, official_id)
         except LookupError:
             abort(404, description=f"There is no official {official_id}.")
-        except queries.InputError as exc:
+        except InputError as exc:
             errors = exc.errors
         else:
             flash(f"Saved {item.name}.", "success")
@@ -114,7 +114,7 @@ def add_tenure(official_id: int) -> tuple[str, int] | BaseResponse:
     item, errors = parse_form(values, TenureCreate, TENURE_FIELDS, dates=("start", "end"))
     if item is not None:
         try:
-            queries.save_tenure(get_session(), official_id, item)
+            people.save_tenure(get_session(), official_id, item)
         except LookupError:
             abort(404, description=f"There is no official {official_id}.")
         flash(f"Recorded: {item.post} ({_span(item)}).", "success")
@@ -130,7 +130,7 @@ def update_tenure(official_id: int, tenure_id: int) -> tuple[str, int] | BaseRes
     item, errors = parse_form(values, TenureCreate, TENURE_FIELDS, dates=("start", "end"))
     if item is not None:
         try:
-            queries.save_tenure(get_session(), official_id, item, tenure_id)
+            people.save_tenure(get_session(), official_id, item, tenure_id)
         except LookupError:
             abort(404, description=f"There is no tenure {tenure_id} of official {official_id}.")
         flash(f"Saved: {item.post} ({_span(item)}).", "success")
@@ -143,7 +143,7 @@ def update_tenure(official_id: int, tenure_id: int) -> tuple[str, int] | BaseRes
 def delete_tenure(official_id: int, tenure_id: int) -> BaseResponse:
     """Remove a tenure."""
     try:
-        queries.delete_tenure(get_session(), tenure_id)
+        people.delete_tenure(get_session(), tenure_id)
     except LookupError:
         abort(404, description=f"There is no tenure {tenure_id}.")
     flash("Tenure removed.", "success")
@@ -153,7 +153,7 @@ def delete_tenure(official_id: int, tenure_id: int) -> BaseResponse:
 @bp.get("/posts")
 def posts() -> str:
     """Every post with its holders in order."""
-    return render_template("posts.html", posts=queries.list_posts(get_session()))
+    return render_template("posts.html", posts=people.list_posts(get_session()))
 
 
 @bp.post("/posts/<id:post_id>")
@@ -164,10 +164,10 @@ def rename_post(post_id: int) -> BaseResponse:
         flash("Not renamed: " + "; ".join(f"{k} {v}" for k, v in errors.items()), "error")
         return redirect(url_for("officials.posts"), code=303)
     try:
-        queries.rename_post(get_session(), post_id, item.title, item.country)
+        people.rename_post(get_session(), post_id, item.title, item.country)
     except LookupError:
         abort(404, description=f"There is no post {post_id}.")
-    except queries.InputError as exc:
+    except InputError as exc:
         flash("Not renamed: " + "; ".join(exc.errors.values()), "error")
     else:
         flash(f"Saved post: {item.title} ({item.country}).", "success")
@@ -182,10 +182,10 @@ def merge_post(post_id: int) -> BaseResponse:
         flash("Not merged: choose the post to merge into.", "error")
         return redirect(url_for("officials.posts"), code=303)
     try:
-        merged, kept, moved = queries.merge_posts(get_session(), post_id, int(into))
+        merged, kept, moved = people.merge_posts(get_session(), post_id, int(into))
     except LookupError as exc:
         abort(404, description=str(exc))
-    except queries.InputError as exc:
+    except InputError as exc:
         flash("Not merged: " + "; ".join(exc.errors.values()), "error")
         return redirect(url_for("officials.posts"), code=303)
     flash(f"Merged “{merged}” into “{kept}”: {moved} tenure(s) moved.", "success")

@@ -1,0 +1,83 @@
+"""Helpers the tests share: example events, reading figures and tables out of pages, CSV files."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tracker.csvio import COLUMNS
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+#: Set to a postgresql+psycopg:// URL to run the suite on PostgreSQL instead of SQLite files.
+POSTGRES_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
+
+#: The day the tests' app takes for today (``AS_OF`` in its config): no test reads the clock.
+AS_OF = dt.date(2026, 12, 2)
+
+SECDEF = "US Secretary of Defense – Russian Minister of Defence"
+CHAIRMAN = "US Chairman of the Joint Chiefs of Staff – Russian Chief of the General Staff"
+
+#: A complete, valid event in the field names of the CSV contract (without ``id``).
+EXAMPLE_EVENT: dict[str, str] = {
+    "date": "2023-03-15",
+    "date_end": "",
+    "date_precision": "day",
+    "official_a": "Lloyd Austin",
+    "role_a": "US Secretary of Defense",
+    "country_a": "US",
+    "official_b": "Sergei Shoigu",
+    "role_b": "Russian Minister of Defence",
+    "country_b": "Russia",
+    "channel": "phone",
+    "status": "held",
+    "initiated_by": "Lloyd Austin",
+    "summary": "Discussed the MQ-9 drone downed over the Black Sea.",
+    "source_url": "https://www.defense.gov/News/Releases/",
+    "source_publisher": "U.S. Department of Defense",
+    "source_date": "2023-03-15",
+}
+
+
+def valid_form(**overrides: str) -> dict[str, str]:
+    """A complete, valid add-event form (the initiator given as side "a"); ``overrides`` replace fields."""
+    return {**EXAMPLE_EVENT, "initiated_by": "a", **overrides}
+
+
+def event(**overrides: str) -> dict[str, str]:
+    """A valid row of an events file; ``overrides`` replace cells."""
+    return {"id": "", **EXAMPLE_EVENT, **overrides}
+
+
+def make_csv(
+    rows: Sequence[dict[str, str]], columns: Sequence[str] = COLUMNS, newline: str = "\r\n"
+) -> bytes:
+    """An events file of ``rows`` (dicts by column), header first."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=newline)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns])
+    return out.getvalue().encode("utf-8")
+
+
+def figure(page: str, element_id: str) -> dict[str, Any]:
+    """The Plotly figure a page holds for the chart ``element_id``."""
+    match = re.search(rf'<script type="application/json" id="{element_id}-figure">(.*?)</script>', page, re.S)
+    assert match, f"no figure {element_id}"
+    assert f'id="{element_id}" class="chart" data-figure="{element_id}-figure"' in page
+    found: dict[str, Any] = json.loads(match.group(1))
+    return found
+
+
+def table_rows(page: str) -> list[str]:
+    """The text of each row of a page's pair table."""
+    rows = re.findall(r'<tr data-pair="[^"]+">(.*?)</tr>', page, re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip() for r in rows]

@@ -1,0 +1,166 @@
+"""The API's models: query strings, bodies and answers, from which its OpenAPI document is made."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tracker.filters import filter_query_model
+from tracker.models import EventCreate, EventPublic, EventUpdate
+
+#: The timeline's filters as query-string parameters (derived from ``tracker.filters.EventFilter``).
+FilterQuery = filter_query_model()
+
+Lanes = Literal["person", "post"]
+
+
+class PageQuery(BaseModel):
+    """Which page of the list, and how its pairs are keyed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    page: int = Field(default=1, ge=1, le=1_000_000, description="The page to return, from 1.")
+    per_page: int = Field(
+        default=100, ge=1, le=1000, description="Events per page (at most 1000).", examples=[10]
+    )
+    lanes: Lanes = Field(
+        default="person",
+        description="Key each event's pair by the two persons, or by the posts they held on its date.",
+    )
+
+
+class PairQuery(BaseModel):
+    """When the current silences are measured, and how pairs are keyed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    as_of: dt.date | None = Field(
+        default=None, description="The day current silences run to (ISO 8601); today (UTC) when absent."
+    )
+    lanes: Lanes = Field(
+        default="person",
+        description="Pairs of persons (Austin – Shoigu), or of posts, which run across changes of holder.",
+    )
+
+
+class ErrorBody(BaseModel):
+    """What every error answer carries: what went wrong, and a message per bad field or parameter."""
+
+    error: str = Field(description="What went wrong, in a sentence.")
+    fields: dict[str, str] = Field(
+        default_factory=dict,
+        description="A message per bad body field or query-string parameter (may be empty).",
+    )
+
+
+class EventPage(BaseModel):
+    """One page of events in date order, with the addresses of the pages around it."""
+
+    items: list[EventPublic]
+    page: int = Field(description="This page's number, from 1.")
+    per_page: int = Field(description="The most events a page holds.")
+    total: int = Field(description="How many events match the filters, on all pages.")
+    next: str | None = Field(description="The address of the next page, or null on the last.")
+    prev: str | None = Field(description="The address of the previous page, or null on the first.")
+
+
+class ChangePublic(BaseModel):
+    """One recorded change of an event: when, by whom, what, and each field's old and new value."""
+
+    id: int
+    changed_at: dt.datetime = Field(description="When (UTC).")
+    changed_by: str = Field(description="Who (empty until accounts exist).")
+    action: str = Field(description="created, updated, deleted or restored.")
+    changes: dict[str, list[str]] = Field(
+        description="Per changed field, [old, new] in the text of the CSV contract (empty for delete and restore)."
+    )
+
+
+class EventHistory(BaseModel):
+    """Every recorded change of one event, oldest first."""
+
+    event_id: int
+    items: list[ChangePublic]
+
+
+class OfficialPublic(BaseModel):
+    """An official: name, country and the post of their latest tenure."""
+
+    name: str
+    country: str
+    role: str = Field(description="The post last recorded for them, or empty.")
+
+
+class OfficialList(BaseModel):
+    """Every official, by name."""
+
+    items: list[OfficialPublic]
+
+
+class GapPublic(BaseModel):
+    """The silence between two consecutive held contacts of a pair, with bounds for uncertain dates."""
+
+    start: dt.date = Field(description="The date of the held contact that opens the gap.")
+    end: dt.date = Field(description="The date of the held contact that ends it.")
+    start_id: int = Field(description="The id of the event that opens the gap.")
+    end_id: int = Field(description="The id of the event that ends it.")
+    min_days: int = Field(description="At least this many days.")
+    max_days: int = Field(description="At most this many days (the same as min_days for exact dates).")
+    attempts: int = Field(description="Attempted contacts inside the gap.")
+    refusals: int = Field(description="Refused contacts inside the gap.")
+    label: str = Field(description='"84 days", or "at least 80, at most 90 days".')
+
+
+class PairPublic(BaseModel):
+    """A pair's contacts, gaps and current silence."""
+
+    pair_key: str
+    label: str = Field(description='The two sides, "A – B".')
+    held: int
+    attempts: int
+    refusals: int
+    total: int = Field(description="Every event of the pair, whatever its status.")
+    last_contact: dt.date | None = Field(description="The last held contact, or null.")
+    silence_min_days: int | None = Field(
+        description="The current silence, at least (null without a held contact)."
+    )
+    silence_max_days: int | None = Field(description="The current silence, at most.")
+    silence_label: str
+    longest_gap: GapPublic | None
+    median_gap_min: float | None = Field(description="The median gap's lower bound in days.")
+    median_gap_max: float | None = Field(description="The median gap's upper bound in days.")
+    gaps: list[GapPublic] = Field(description="Every gap, oldest first.")
+
+
+class PairList(BaseModel):
+    """Every pair with its gap statistics, the most recently active first."""
+
+    as_of: dt.date = Field(description="The day the current silences run to.")
+    lanes: Lanes
+    items: list[PairPublic]
+
+
+#: The event the docs use as an example body; validated here so that it cannot drift from the model.
+EXAMPLE_EVENT: dict[str, Any] = {
+    "date": "2022-05-19",
+    "date_end": None,
+    "date_precision": "day",
+    "official_a": "Mark Milley",
+    "role_a": "US Chairman of the Joint Chiefs of Staff",
+    "country_a": "US",
+    "official_b": "Valery Gerasimov",
+    "role_b": "Russian Chief of the General Staff",
+    "country_b": "Russia",
+    "channel": "phone",
+    "status": "held",
+    "initiated_by": "",
+    "summary": "Discussed several security-related issues of concern.",
+    "source_url": "https://www.jcs.mil/Media/News/",
+    "source_publisher": "Joint Staff",
+    "source_date": "2022-05-19",
+}
+EventCreate.model_validate(EXAMPLE_EVENT)
+EXAMPLE_PATCH = {"summary": "Agreed to keep the lines of communication open."}
+EventUpdate.model_validate(EXAMPLE_PATCH)

@@ -1,0 +1,461 @@
+"""The JSON API under ``/api``: events, officials and pairs, its OpenAPI document and its docs page.
+
+Writes go through the same input model (``EventCreate``) and the same ``tracker.store`` write
+path as the form. Every error is JSON (``ErrorBody``) with a status that says what went wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound
+
+from tracker import analysis
+from tracker.api import docs as docs_page
+from tracker.api.openapi import Operation, documented, openapi_document
+from tracker.api.schemas import (
+    EXAMPLE_EVENT,
+    EXAMPLE_PATCH,
+    ChangePublic,
+    ErrorBody,
+    EventHistory,
+    EventPage,
+    FilterQuery,
+    GapPublic,
+    OfficialList,
+    OfficialPublic,
+    PageQuery,
+    PairList,
+    PairPublic,
+    PairQuery,
+)
+from tracker.clock import today
+from tracker.db import get_session
+from tracker.extensions import csrf
+from tracker.filters import FILTER_PARAMS, parse_filters
+from tracker.forms import field_errors
+from tracker.models import DATE_FIELDS, MAX_ID, EventCreate, EventPublic, EventUpdate
+from tracker.store import DuplicateError, InputError, events, people, writes
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+#: The largest event id a URL can name (a 32-bit integer column); larger ids are simply not found.
+EVENT_URL = f"/events/<int(max={MAX_ID}):event_id>"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _doc(operation: Operation) -> Callable[[F], F]:
+    return documented(bp.name, operation)
+
+
+# Errors ------------------------------------------------------------------------------------
+
+
+class ApiError(Exception):
+    """An error answer: status, message, and a message per bad field."""
+
+    def __init__(self, status: int, message: str, fields: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.fields = dict(fields or {})
+
+
+def _error_response(status: int, message: str, fields: Mapping[str, str] | None = None) -> Response:
+    body = ErrorBody(error=message, fields=dict(fields or {}))
+    return _json(body, status)
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError) -> Response:
+    return _error_response(exc.status, exc.message, exc.fields)
+
+
+_HTTP_MESSAGES = {
+    404: "no such address in the API: see /api/docs",
+    405: "this address does not take that method",
+}
+
+
+def _is_api_request() -> bool:
+    return (
+        request.blueprint == bp.name
+        or request.path == bp.url_prefix
+        or request.path.startswith(f"{bp.url_prefix}/")
+    )
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response:
+    """An HTTP error (unknown address, wrong method, body too large...) as JSON."""
+    code = exc.code or 500
+    response = _error_response(code, _HTTP_MESSAGES.get(code, exc.description or exc.name))
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return response
+
+
+# Helpers -----------------------------------------------------------------------------------
+
+
+def _json(model: BaseModel, status: int = 200) -> Response:
+    return Response(model.model_dump_json(), status=status, mimetype="application/json")
+
+
+def _public(row: events.EventRow) -> EventPublic:
+    return EventPublic.model_validate(row, from_attributes=True)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _query(model: type[M], args: Mapping[str, str], allowed: Iterable[str] = ()) -> M:
+    """``model`` from the query string; 422 naming each bad or unknown parameter."""
+    known = set(model.model_fields) | set(allowed)
+    errors = {
+        name: f"unknown parameter: use one of {', '.join(sorted(known))}"
+        for name in args
+        if name not in known
+    }
+    data = {name: args[name] for name in model.model_fields if name in args}
+    try:
+        value = model.model_validate(data)
+    except ValidationError as exc:
+        errors.update(field_errors(exc))
+    if errors:
+        raise ApiError(422, "the query string has bad parameters", errors)
+    return value
+
+
+def _json_body() -> dict[str, Any]:
+    """The request's JSON object; 415 when it is not JSON, 400 when it does not parse."""
+    if not request.is_json:
+        raise ApiError(415, "send a JSON body with the header Content-Type: application/json")
+    try:
+        body = request.get_json()
+    except BadRequest:
+        raise ApiError(400, "the body is not valid JSON") from None
+    except RecursionError:
+        raise ApiError(400, "the body nests too deeply to read") from None
+    if not isinstance(body, dict):
+        raise ApiError(422, "the body must be a JSON object holding the event's fields")
+    return body
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: Fields of an event as the API returns it that a body may carry back but that cannot be set.
+_READ_ONLY = ("id", "pair_key", "pair_label")
+
+
+def _event_fields(body: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The event fields of a JSON body, blanks and nulls made empty, and a message per bad field."""
+    data: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, value in body.items():
+        if name in _READ_ONLY:
+            continue
+        info = EventCreate.model_fields.get(name)
+        if info is None:
+            errors[name] = "unknown field"
+        elif name in DATE_FIELDS and value in (None, ""):
+            if info.is_required():
+                errors[name] = "is required"
+            data[name] = None
+        elif name in DATE_FIELDS and not (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+            errors[name] = "must be a date written YYYY-MM-DD (ISO 8601)"
+        elif value is None and info.default == "":
+            data[name] = ""
+        else:
+            data[name] = value
+    return data, errors
+
+
+def _validated(data: Mapping[str, Any], errors: Mapping[str, str]) -> EventCreate:
+    """An ``EventCreate`` from ``data``, or a 422 naming every bad field."""
+    found = dict(errors)
+    item = None
+    try:
+        item = EventCreate.model_validate({k: v for k, v in data.items() if k not in found})
+    except ValidationError as exc:
+        for name, message in field_errors(exc).items():
+            found.setdefault(name, message)
+    if found or item is None:
+        raise _invalid(found)
+    return item
+
+
+def _stored_event(event_id: int) -> events.EventRow:
+    """The event ``event_id``, or a 404 that says whether it is deleted."""
+    row = events.get_event(get_session(), event_id)
+    if row is None:
+        deleted = events.is_deleted(get_session(), event_id)
+        raise ApiError(404, f"event {event_id} is deleted" if deleted else f"no event {event_id}")
+    return row
+
+
+def _refused(exc: InputError) -> ApiError:
+    """What the write path refused, as an answer: 409 for a contact already stored, else 422."""
+    if isinstance(exc, DuplicateError):
+        return ApiError(409, exc.message)
+    return ApiError(422, "the event is not valid: see the message for each field", exc.errors)
+
+
+def _invalid(fields: Mapping[str, str]) -> ApiError:
+    return ApiError(422, "the event is not valid: see the message for each field", fields)
+
+
+def _update(event_id: int, item: EventCreate) -> None:
+    try:
+        writes.update_event(get_session(), event_id, item)
+    except InputError as exc:
+        raise _refused(exc) from None
+
+
+def _event_response(event_id: int, status: int = 200) -> Response:
+    response = _json(_public(_stored_event(event_id)), status)
+    if status == 201:
+        response.headers["Location"] = url_for("api.get_event", event_id=event_id, _external=True)
+    return response
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; they were written as UTC
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+# Events ------------------------------------------------------------------------------------
+
+
+@bp.get("/events")
+@_doc(Operation(EventPage, query=(FilterQuery, PageQuery), errors=(422,)))
+def list_events() -> Response:
+    """List events in date order, filtered as on the timeline, a page at a time.
+
+    Filters combine (all must hold); `channel` and `status` take several values. `next` and
+    `prev` are the addresses of the neighbouring pages with the same filters.
+    """
+    flt, errors = parse_filters(request.args)
+    try:
+        paging = _query(PageQuery, request.args, allowed=FILTER_PARAMS)
+    except ApiError as exc:
+        errors = {**errors, **exc.fields}
+    if errors:
+        raise ApiError(422, "the query string has bad parameters", errors)
+    offset = (paging.page - 1) * paging.per_page
+    rows, total = events.list_events_page(
+        get_session(), flt=flt, lanes=paging.lanes, limit=paging.per_page, offset=offset
+    )
+
+    def link(page: int) -> str:
+        args: dict[str, Any] = {**flt.query_args(), "page": page, "per_page": paging.per_page}
+        if paging.lanes != "person":
+            args["lanes"] = paging.lanes
+        return url_for("api.list_events", _external=True, **args)
+
+    last_page = max(1, -(-total // paging.per_page))
+    page = EventPage(
+        items=[_public(r) for r in rows],
+        page=paging.page,
+        per_page=paging.per_page,
+        total=total,
+        next=link(paging.page + 1) if paging.page < last_page else None,
+        prev=link(min(paging.page - 1, last_page)) if paging.page > 1 else None,
+    )
+    return _json(page)
+
+
+@bp.post("/events")
+@_doc(Operation(EventPublic, status=201, body=EventCreate, example=EXAMPLE_EVENT, errors=(409,)))
+def create_event() -> Response:
+    """Record a contact event.
+
+    The same validation and write as the add-event form: a new official needs a country; a
+    named role is recorded as a post the official holds. Answers 201 with the event and its
+    address in `Location`, or 409 when the same contact (date, end date, pair, channel and
+    status) is already stored.
+    """
+    data, errors = _event_fields(_json_body())
+    item = _validated(data, errors)
+    try:
+        event = writes.add_event(get_session(), item)
+    except InputError as exc:
+        raise _refused(exc) from None
+    return _event_response(event.id or 0, 201)
+
+
+@bp.get(EVENT_URL)
+@_doc(Operation(EventPublic, errors=(404,)))
+def get_event(event_id: int) -> Response:
+    """One event."""
+    return _event_response(event_id)
+
+
+@bp.put(EVENT_URL)
+@_doc(Operation(EventPublic, body=EventCreate, example=EXAMPLE_EVENT, errors=(404, 409)))
+def replace_event(event_id: int) -> Response:
+    """Replace an event with the body, validated as on create; each changed field is recorded.
+
+    Fields left out take their defaults (empty), as on create.
+    """
+    _stored_event(event_id)
+    data, errors = _event_fields(_json_body())
+    item = _validated(data, errors)
+    _update(event_id, item)
+    return _event_response(event_id)
+
+
+@bp.patch(EVENT_URL)
+@_doc(Operation(EventPublic, body=EventUpdate, example=EXAMPLE_PATCH, errors=(404, 409)))
+def update_event(event_id: int) -> Response:
+    """Change some fields of an event; the others keep their values, then the whole is validated.
+
+    Each changed field is recorded in the event's history.
+    """
+    current = _stored_event(event_id)
+    data, errors = _event_fields(_json_body())
+    merged = {name: getattr(current, name) for name in EventCreate.model_fields} | data
+    item = _validated(merged, errors)
+    _update(event_id, item)
+    return _event_response(event_id)
+
+
+@bp.delete(EVENT_URL)
+@_doc(Operation(None, status=204, errors=(404,)))
+def delete_event(event_id: int) -> Response:
+    """Move an event to the deleted list; it can be restored."""
+    _stored_event(event_id)
+    writes.delete_event(get_session(), event_id)
+    return Response(status=204)
+
+
+@bp.post(f"{EVENT_URL}/restore")
+@_doc(Operation(EventPublic, errors=(404, 409)))
+def restore_event(event_id: int) -> Response:
+    """Bring a deleted event back; 409 when it is not deleted."""
+    deleted = events.is_deleted(get_session(), event_id)
+    if deleted is None:
+        raise ApiError(404, f"no event {event_id}")
+    if not deleted:
+        raise ApiError(409, f"event {event_id} is not deleted")
+    writes.restore_event(get_session(), event_id)
+    return _event_response(event_id)
+
+
+@bp.get(f"{EVENT_URL}/history")
+@_doc(Operation(EventHistory, errors=(404,)))
+def event_history(event_id: int) -> Response:
+    """Every recorded change of an event (deleted ones too), oldest first."""
+    session = get_session()
+    if events.is_deleted(session, event_id) is None:
+        raise ApiError(404, f"no event {event_id}")
+    changes = [
+        ChangePublic(
+            id=c.id or 0,
+            changed_at=_utc(c.changed_at),
+            changed_by=c.changed_by,
+            action=c.action,
+            changes=c.changes,
+        )
+        for c in events.event_history(session, event_id)
+    ]
+    return _json(EventHistory(event_id=event_id, items=changes))
+
+
+# Officials and pairs -----------------------------------------------------------------------
+
+
+@bp.get("/officials")
+@_doc(Operation(OfficialList))
+def list_officials() -> Response:
+    """Every official by name, with the post of their latest tenure."""
+    officials = people.list_officials(get_session())
+    return _json(
+        OfficialList(items=[OfficialPublic.model_validate(o, from_attributes=True) for o in officials])
+    )
+
+
+def _gap(gap: analysis.Gap) -> GapPublic:
+    return GapPublic.model_validate({**_attrs(gap, GapPublic), "label": gap.label})
+
+
+def _attrs(source: object, model: type[BaseModel]) -> dict[str, Any]:
+    return {name: getattr(source, name) for name in model.model_fields if hasattr(source, name)}
+
+
+@bp.get("/pairs")
+@_doc(Operation(PairList, query=(PairQuery,), errors=(422,)))
+def list_pairs() -> Response:
+    """Every pair with its gap statistics: counts, last contact, current silence, gaps.
+
+    A gap is the time between two consecutive held contacts; attempts and refusals fall inside
+    gaps. Uncertain dates give a gap bounds (at least, at most).
+    """
+    query = _query(PairQuery, request.args)
+    as_of = query.as_of or today()
+    rows = events.list_events(get_session(), lanes=query.lanes)
+    labels = {e.pair_key: e.pair_label for e in rows}
+    items = [
+        PairPublic.model_validate(
+            {
+                **_attrs(s, PairPublic),
+                "label": labels.get(s.pair_key, s.pair_key),
+                "silence_label": s.silence_label,
+                "longest_gap": _gap(s.longest_gap) if s.longest_gap else None,
+                "gaps": [_gap(g) for g in s.gaps],
+            }
+        )
+        for s in analysis.all_pair_stats(rows, as_of=as_of)
+    ]
+    return _json(PairList(as_of=as_of, lanes=query.lanes, items=items))
+
+
+# The OpenAPI document and the docs page ------------------------------------------------------
+
+
+@bp.get("/openapi.json")
+@_doc(Operation(None))
+def openapi() -> Response:
+    """This API described in OpenAPI 3.1, generated from its models."""
+    return current_app.response_class(
+        json.dumps(openapi_document(current_app), ensure_ascii=False, indent=2), mimetype="application/json"
+    )
+
+
+@bp.get("/docs")
+@_doc(Operation(None, media_type="text/html"))
+def docs() -> str:
+    """This page: the API's endpoints, parameters and schemas, from the OpenAPI document."""
+    document = openapi_document(current_app)
+    base = request.host_url.rstrip("/")
+    return render_template(
+        "api_docs.html",
+        info=document["info"],
+        endpoints=list(docs_page.endpoints(document, base)),
+        schemas=list(docs_page.schemas(document)),
+        openapi_url=url_for("api.openapi"),
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the API, exempt from CSRF (it takes JSON, not forms), with JSON errors under /api."""
+    csrf.exempt(bp)
+    app.register_blueprint(bp)
+    app.before_request(_routing_error)
+
+
+def _routing_error() -> Response | None:
+    """An unknown address or method under /api, answered in JSON before any app-wide error page.
+
+    Routing fails before a blueprint is chosen, so the blueprint's error handlers cannot see it.
+    """
+    exc = request.routing_exception
+    if isinstance(exc, NotFound | MethodNotAllowed) and _is_api_request():
+        return _http_error(exc)
+    return None

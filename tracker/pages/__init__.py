@@ -1,0 +1,16 @@
+"""The HTML pages, a blueprint per area: ``timeline`` (the timeline, pairs and a pair), ``events``
+(record, view, edit, delete and download events), ``context``, ``officials`` (officials, posts,
+tenures), ``imports`` (CSV upload) and ``site`` (error pages, plotly.js, what every page needs).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register every page blueprint."""
+    from tracker.pages import context, events, imports, officials, site, timeline
+
+    for area in (site, timeline, events, context, officials, imports):
+        area.init_app(app)

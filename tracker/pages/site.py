@@ -1,0 +1,56 @@
+"""What every page needs: today's date, ids in URLs, error pages, and plotly.js served by the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import plotly
+from flask import Blueprint, Flask, render_template, send_file, url_for
+from werkzeug.routing import IntegerConverter, Map
+from werkzeug.wrappers import Response as BaseResponse
+
+from tracker.clock import today
+from tracker.models import MAX_ID
+
+bp = Blueprint("site", __name__)
+
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+PLOTLY_VERSION = plotly.__version__
+
+
+@bp.get("/vendor/plotly-<version>.min.js")
+def plotly_js(version: str) -> BaseResponse:
+    """plotly.js from the installed ``plotly`` package, cached for a year (the URL has its version)."""
+    response = send_file(PLOTLY_JS, mimetype="text/javascript", max_age=365 * 24 * 3600)
+    if version != PLOTLY_VERSION:
+        response.cache_control.max_age = 0
+    return response
+
+
+def _error_page(error: Any) -> tuple[str, int]:
+    code = getattr(error, "code", 500) or 500
+    return render_template("error.html", code=code, name=getattr(error, "name", "Error"), error=error), code
+
+
+class IdConverter(IntegerConverter):
+    """A database id in a URL: a positive integer small enough for every database (else 404)."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def init_app(app: Flask) -> None:
+    """Register ids in URLs, the error pages, plotly.js and what every template needs."""
+    app.url_map.converters["id"] = IdConverter
+    app.register_blueprint(bp)
+    for code in (400, 404, 405, 413):
+        app.register_error_handler(code, _error_page)
+
+    @app.context_processor
+    def _globals() -> dict[str, object]:
+        return {
+            "plotly_js_url": url_for("site.plotly_js", version=PLOTLY_VERSION),
+            "today_iso": today().isoformat(),
+            "nav_endpoints": app.view_functions,
+        }

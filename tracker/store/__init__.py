@@ -1,0 +1,13 @@
+"""The database layer: the only code that reads or writes the tables.
+
+``events`` reads contact events; ``writes`` is the one write path of events (form, API, CSV
+import and seeds share it) with their history; ``people`` manages officials, posts and tenures;
+``context`` context events; ``alerts`` the pairs' alert thresholds. Functions take the session
+first and their other arguments by keyword; a write commits or, on any error, writes nothing.
+"""
+
+from __future__ import annotations
+
+from tracker.store.errors import BatchError, DuplicateError, InputError
+
+__all__ = ["BatchError", "DuplicateError", "InputError"]
