@@ -1,11 +1,19 @@
-"""Fixtures: an app on a fresh database per test (a real SQLite file, or PostgreSQL when asked)."""
+"""Fixtures: an app on a fresh database per test (a real SQLite file, or PostgreSQL when asked).
+
+On SQLite each test has a file of its own, and a test that wants the seeds gets a copy of a file
+seeded once a session. On PostgreSQL the tables are emptied before each test (``TRUNCATE``) and
+the seeds are put back from rows read once a session.
+"""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlmodel import SQLModel
@@ -19,22 +27,37 @@ def database_url(tmp_path: Path) -> str:
     return POSTGRES_URL or f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
 
 
+def _config(url: str) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test",
+        "AS_OF": AS_OF,
+    }
+
+
+def _empty_postgres(engine: sa.Engine) -> None:
+    """Every table of the models there and empty, ids from 1."""
+    tables = SQLModel.metadata.sorted_tables
+    if {t.name for t in tables} <= set(sa.inspect(engine).get_table_names()):
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        SQLModel.metadata.drop_all(engine)
+        create_schema(engine)
+
+
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url(tmp_path),
-            "WTF_CSRF_ENABLED": False,
-            "SECRET_KEY": "test",
-            "AS_OF": AS_OF,
-        }
-    )
+    app = create_app(_config(database_url(tmp_path)))
     with app.app_context():
         engine = get_engine()
         if POSTGRES_URL:
-            SQLModel.metadata.drop_all(engine)
-        create_schema(engine)
+            _empty_postgres(engine)
+        else:
+            create_schema(engine)
     yield app
     with app.app_context():
         get_engine().dispose()
@@ -50,8 +73,53 @@ def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
-@pytest.fixture
-def seeded(app: Flask, runner: FlaskCliRunner) -> Flask:
-    result = runner.invoke(args=["seed"])
+Seeds = Path | dict[str, list[dict[str, Any]]]
+
+
+@pytest.fixture(scope="session")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Seeds:
+    """The seeded database made once a session: a SQLite file, or (PostgreSQL) the rows of every table."""
+    path = tmp_path_factory.mktemp("seeded") / "tracker.sqlite3"
+    template = create_app(_config(POSTGRES_URL or f"sqlite:///{path}"))
+    with template.app_context():
+        engine = get_engine()
+        if POSTGRES_URL:
+            _empty_postgres(engine)
+        else:
+            create_schema(engine)
+    result = template.test_cli_runner().invoke(args=["seed"])
     assert result.exit_code == 0, result.output
+    with template.app_context():
+        engine = get_engine()
+        rows: dict[str, list[dict[str, Any]]] = {}
+        if POSTGRES_URL:
+            with engine.connect() as connection:
+                for table in SQLModel.metadata.sorted_tables:
+                    rows[table.name] = [dict(r._mapping) for r in connection.execute(table.select())]
+        engine.dispose()
+    return rows if POSTGRES_URL else path
+
+
+@pytest.fixture
+def seeded(app: Flask, seeds: Seeds, tmp_path: Path) -> Flask:
+    """The app on a database holding the seeds (the reference of offices, the seed events)."""
+    with app.app_context():
+        engine = get_engine()
+        if isinstance(seeds, dict):
+            with engine.begin() as connection:
+                for table in SQLModel.metadata.sorted_tables:
+                    if seeds[table.name]:
+                        connection.execute(table.insert(), seeds[table.name])
+                        if "id" in table.c:
+                            connection.execute(
+                                sa.text(
+                                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                    f'(SELECT MAX(id) FROM "{table.name}"))'
+                                )
+                            )
+            return app
+        engine.dispose()
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"tracker.sqlite3{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(seeds, tmp_path / "tracker.sqlite3")
     return app

@@ -257,23 +257,56 @@ def test_silence_callout() -> None:
     )
 
 
-def test_holder_changes_on_a_post_lane() -> None:
+def test_holder_changes_are_labelled_per_side_and_dated_by_the_tenure() -> None:
     @dataclass(frozen=True)
-    class Side(Ev):
+    class Sided(Ev):
         official_a: str = ""
         official_b: str = ""
+        official_a_id: int = 0
+        official_b_id: int = 0
+        country_a: str = "United States"
+        country_b: str = "Russia"
+        post_a_id: int | None = 1
+        post_b_id: int | None = 2
 
     events = [
-        Side(1, D(2022, 5, 13), official_a="Austin", official_b="Shoigu"),
-        Side(2, D(2024, 6, 25), official_a="Austin", official_b="Belousov"),
-        Side(3, D(2024, 7, 12), official_a="Belousov", official_b="Austin"),
-        Side(4, D(2025, 3, 1), official_a="Hegseth", official_b="Belousov"),
+        Sided(
+            1,
+            D(2022, 5, 13),
+            official_a="Lloyd Austin",
+            official_b="Sergei Shoigu",
+            official_a_id=1,
+            official_b_id=2,
+        ),
+        Sided(
+            2,
+            D(2024, 7, 12),
+            official_a="Lloyd Austin",
+            official_b="Andrei Belousov",
+            official_a_id=1,
+            official_b_id=3,
+        ),
+        # both sides change at once, one of them with a tenure on record
+        Sided(
+            3,
+            D(2025, 3, 1),
+            official_a="Pete Hegseth",
+            official_b="Li Zuocheng",
+            official_a_id=4,
+            official_b_id=5,
+            country_b="China",
+        ),
     ]
-    changes = holder_changes(events)
-    assert [(c.date, c.label) for c in changes] == [
-        (D(2024, 6, 25), "Shoigu → Belousov"),
-        (D(2025, 3, 1), "Austin → Hegseth"),
+    starts = {(3, 2): D(2024, 5, 14), (4, 1): D(2025, 1, 25)}
+    changes = holder_changes(events, lambda official, post, _seen: starts.get((official, post)))
+    assert [(c.date, c.seen, c.label) for c in changes] == [
+        (D(2024, 5, 14), D(2024, 7, 12), "Russia: Shoigu → Belousov"),
+        (D(2025, 1, 25), D(2025, 3, 1), "China: Belousov → Li Zuocheng; US: Austin → Hegseth"),
     ]
+    # without tenures a change is dated by the first event with the new holder
+    assert [c.date for c in holder_changes(events)] == [D(2024, 7, 12), D(2025, 3, 1)]
+    # person sides (no post) never change holder
+    assert holder_changes([Sided(1, D(2022, 1, 1), post_a_id=None, post_b_id=None)]) == []
 
 
 def test_response_days_after_a_context_event() -> None:

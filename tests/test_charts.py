@@ -82,10 +82,10 @@ def test_hover_text_escapes_markup_and_names_the_status_and_channel_by_label() -
 
 
 def test_holder_change_trace_labels_the_change_on_its_lane() -> None:
-    change = HolderChange("1:2", D(2024, 7, 12), ("Sergei Shoigu",), ("Andrei Belousov",))
+    change = HolderChange("1:2", D(2024, 5, 14), (("Russia", "Shoigu", "Belousov"),), D(2024, 7, 12))
     trace = charts.holder_change_trace(SEED, [change])
-    assert trace is not None and list(trace.text) == ["Sergei Shoigu → Andrei Belousov"]
-    assert charts.holder_change_trace(SEED, [HolderChange("7:8", D(2024, 1, 1), (), ("X",))]) is None
+    assert trace is not None and list(trace.text) == ["Russia: Shoigu → Belousov"]
+    assert charts.holder_change_trace(SEED, [HolderChange("7:8", D(2024, 1, 1), (), D(2024, 1, 1))]) is None
 
 
 def test_channel_legend_lists_the_channels_in_use_in_vocabulary_order() -> None:

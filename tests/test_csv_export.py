@@ -16,20 +16,20 @@ HILL = "https://thehill.com/policy/defense/3494706-milley-speaks-with-russian-co
 EXPECTED_SEED_CSV = (
     "id,date,date_end,date_precision,official_a,role_a,country_a,official_b,role_b,country_b,"
     "channel,status,initiated_by,summary,source_url,source_publisher,source_date\r\n"
-    "1,2022-02-18,,day,Lloyd Austin,US Secretary of Defense,US,Sergei Shoigu,Russian Minister of Defence,"
+    "1,2022-02-18,,day,Lloyd Austin,US Secretary of Defense,United States,Sergei Shoigu,Russian Minister of Defence,"
     "Russia,phone,held,,Previous Austin–Shoigu conversation before the invasion of Ukraine; the next was not "
     f"until May 13.,{HILL},The Hill,2022-05-19\r\n"
-    "2,2022-02-18,,day,Mark Milley,US Chairman of the Joint Chiefs of Staff,US,Valery Gerasimov,"
+    "2,2022-02-18,,day,Mark Milley,US Chairman of the Joint Chiefs of Staff,United States,Valery Gerasimov,"
     'Russian Chief of the General Staff,Russia,phone,held,,"Last Milley–Gerasimov conversation before the war, '
     f'six days before Russia attacked Ukraine.",{HILL},The Hill,2022-05-19\r\n'
-    "3,2022-03-01,2022-05-09,week,U.S. European Command,,US,Russian Ministry of Defence,,Russia,hotline,refused,"
+    "3,2022-03-01,2022-05-09,week,U.S. European Command,,United States,Russian Ministry of Defence,,Russia,hotline,refused,"
     'U.S. European Command,"The Pentagon consistently tried to reach Russian defense officials through the '
     '""deconfliction"" hotline at U.S. European Command headquarters in Stuttgart; until the week before '
     f'May 19 the outreach was repeatedly rebuffed.",{HILL},The Hill,2022-05-19\r\n'
-    "4,2022-05-13,,day,Lloyd Austin,US Secretary of Defense,US,Sergei Shoigu,Russian Minister of Defence,"
+    "4,2022-05-13,,day,Lloyd Austin,US Secretary of Defense,United States,Sergei Shoigu,Russian Minister of Defence,"
     'Russia,phone,held,,"First Austin–Shoigu call since February 18 (""less than one week"" before May 19; '
     f'the Pentagon dated it May 13).",{HILL},The Hill,2022-05-19\r\n'
-    "5,2022-05-19,,day,Mark Milley,US Chairman of the Joint Chiefs of Staff,US,Valery Gerasimov,"
+    "5,2022-05-19,,day,Mark Milley,US Chairman of the Joint Chiefs of Staff,United States,Valery Gerasimov,"
     "Russian Chief of the General Staff,Russia,phone,held,,Discussed several security-related issues of "
     "concern and agreed to keep the lines of communication open (readout by Joint Staff spokesperson Col. Dave "
     f"Butler). First conversation since the invasion.,{HILL},The Hill,2022-05-19\r\n"

@@ -126,7 +126,9 @@ def test_country_that_contradicts_the_record_is_refused(app: Flask, client: Flas
     client.post("/events/new", data=valid_form())
     response = client.post("/events/new", data=valid_form(country_a="France", date="2023-05-01"))
     assert response.status_code == 400
-    assert "is recorded with country &#39;US&#39;, not &#39;France&#39;" in response.get_data(as_text=True)
+    assert "is recorded with country &#39;United States&#39;, not &#39;France&#39;" in response.get_data(
+        as_text=True
+    )
     assert stored(app) == 1
 
 

@@ -15,10 +15,11 @@ from werkzeug.test import TestResponse
 from tests.helpers import event, make_csv, valid_form
 from tracker.csvio import COLUMNS, RowError
 from tracker.db import create_schema, get_engine, get_session
-from tracker.importing import import_rows
+from tracker.importing import CheckedFile, check_file, import_rows
 from tracker.models import EventCreate
 from tracker.store import events as stored
 from tracker.store import people
+from tracker.store.writes import plan_events
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +58,8 @@ def confirm(client: FlaskClient, preview: TestResponse) -> TestResponse:
 
 def counted(preview: TestResponse) -> dict[str, int]:
     html = preview.get_data(as_text=True)
-    return {name: int(n) for name, n in re.findall(r'<dd id="count-(\w+)">(\d+)</dd>', html)}
+    found = {name: int(n) for name, n in re.findall(r'<dd id="count-(\w+)">(\d+)</dd>', html)}
+    return {name: found[name] for name in ("new", "existing", "officials") if name in found}
 
 
 def problems(response: TestResponse) -> set[tuple[int, str]]:
@@ -161,7 +163,7 @@ HEADER_WITHOUT_STATUS = [c for c in COLUMNS if c != "status"]
         pytest.param(
             make_csv([event(), event(date="2023-04-01", country_a="UK")]),
             {(3, "country_a")},
-            "'Lloyd Austin' is recorded with country 'US', not 'UK'",
+            "'Lloyd Austin' is recorded with country 'United States', not 'United Kingdom'",
             id="contradicting country",
         ),
         pytest.param(LATIN1, {(2, "summary")}, "not UTF-8 text (byte 0xE9)", id="not UTF-8"),
@@ -300,7 +302,7 @@ def test_a_new_official_needs_one_country(app: Flask, client: FlaskClient) -> No
     assert problems(response) == {(2, "country_a"), (4, "country_b")}
     html = response.get_data(as_text=True).replace("&#39;", "'")
     assert "give the country of new official 'Lloyd Austin'" in html
-    assert "'Sergei Shoigu' is recorded with country 'Russia', not 'Belarus'" in html
+    assert "'Sergei Shoigu' is given as of 'Russia' on another row, not 'Belarus'" in html
     assert event_count(app) == 0 and official_names(app) == []
 
 
@@ -340,16 +342,21 @@ def test_confirming_twice_imports_once(app: Flask, client: FlaskClient) -> None:
     assert event_count(app) == 2
 
 
-def test_import_rows_names_the_line_of_a_row_add_events_refused(app: Flask) -> None:
+def test_import_rows_names_the_line_of_a_row_the_write_refused(app: Flask) -> None:
     ok = EventCreate.model_validate(event(id=None, date_end=None))
     contradicting = EventCreate.model_validate(
         event(id=None, date_end=None, date="2023-04-01", country_a="UK")
     )
     with app.app_context():
-        result, errors = import_rows(get_session(), [(2, ok), (7, contradicting)])
+        session = get_session()
+        checked = check_file(session, make_csv([event(), event(date="2023-04-01", country_a="UK")]))
+        assert [(e.line, e.column) for e in checked.errors] == [(3, "country_a")]
+        # a plan with refused rows is refused by line when applied, and writes nothing
+        stale = CheckedFile([(2, ok), (7, contradicting)], [], plan_events(session, [ok, contradicting]))
+        result, errors = import_rows(session, stale)
     assert result is None
     assert [(e.line, e.column) for e in errors] == [(7, "country_a")]
-    assert isinstance(errors[0], RowError) and "recorded with country 'US'" in errors[0].message
+    assert isinstance(errors[0], RowError) and "is given as of 'United States'" in errors[0].message
     assert event_count(app) == 0  # the good row is not written either
 
 
@@ -363,9 +370,15 @@ def test_cli_imports_and_a_second_run_adds_nothing(
     path.write_bytes(make_csv(TWO_EVENTS))
     first = runner.invoke(args=["import-csv", str(path)])
     assert first.exit_code == 0, first.output
-    assert "Imported 2 events, skipped 0 already present (3 new officials)." in first.output
+    assert (
+        "Imported 2 events, 0 further sources of recorded contacts, skip 0 already present (3 new officials)."
+        in first.output
+    )
     second = runner.invoke(args=["import-csv", str(path)])
-    assert "Imported 0 events, skipped 2 already present (0 new officials)." in second.output
+    assert (
+        "Imported 0 events, 0 further sources of recorded contacts, skip 2 already present (0 new officials)."
+        in second.output
+    )
     assert event_count(app) == 2 and len(official_names(app)) == 3
 
 
@@ -374,7 +387,10 @@ def test_cli_dry_run_writes_nothing(app: Flask, runner: FlaskCliRunner, tmp_path
     path.write_bytes(make_csv(TWO_EVENTS))
     result = runner.invoke(args=["import-csv", "--dry-run", str(path)])
     assert result.exit_code == 0, result.output
-    assert "would import 2 events, skip 0 already present, and add 3 new officials" in result.output
+    assert (
+        "would import 2 events, 0 further sources of recorded contacts, skip 0 already present, "
+        "and add 3 new officials" in result.output
+    )
     assert event_count(app) == 0 and official_names(app) == []
 
 
@@ -391,7 +407,7 @@ def test_cli_reports_every_bad_row_and_exits_non_zero(
     assert lines[:3] == [
         "line 2, column channel: must be 'phone', 'video', 'in_person', 'hotline', 'letter' or 'other'",
         "line 4, column date: '2023-13-01' is not a date: write it as YYYY-MM-DD, e.g. 2022-05-19",
-        "line 5, column country_a: 'Lloyd Austin' is recorded with country 'US', not 'UK'",
+        "line 5, column country_a: 'Lloyd Austin' is recorded with country 'United States', not 'United Kingdom'",
     ]
     assert "3 problems in" in result.stderr and "nothing was imported" in result.stderr
     assert event_count(seeded) == 5

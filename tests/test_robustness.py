@@ -86,7 +86,7 @@ def test_officials_match_whatever_the_case_spacing_or_unicode_form(
     names = strict_client.get("/api/officials").get_json()
     listed = [o["name"] for o in (names["items"] if isinstance(names, dict) else names)]
     assert sum(n.casefold() == "сергей шойгу" for n in listed) == 1
-    assert sum("ez" in n for n in listed) == 1
+    assert sum(n == "José Núñez" for n in listed) == 1
     csv_text = strict_client.get("/events.csv?official=СЕРГЕЙ ШОЙГУ").get_data(as_text=True)
     assert csv_text.count("\r\n") == 3
 
@@ -134,4 +134,4 @@ def test_renaming_a_post_is_validated(strict_client: FlaskClient) -> None:
     ok = strict_client.post(
         "/posts/1", data={"title": "US Secretary of War", "country": "US"}, follow_redirects=True
     )
-    assert "Saved post: US Secretary of War (US)." in ok.get_data(as_text=True)
+    assert "Saved post: US Secretary of War (United States)." in ok.get_data(as_text=True)

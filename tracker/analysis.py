@@ -17,6 +17,8 @@ import arrow
 
 #: Half-width of an "approximate" date: the event happened within this many days either side.
 APPROXIMATE_DAYS = 7
+#: How far back a "reported" date reaches by default: it happened in the days up to the report.
+REPORTED_DAYS = 30
 
 HELD = "held"
 
@@ -38,7 +40,9 @@ class ContactLike(Protocol):
     def pair_key(self) -> str: ...
 
 
-def _period(day: dt.date, precision: str) -> tuple[dt.date, dt.date]:
+def _period(day: dt.date, precision: str, reported_days: int) -> tuple[dt.date, dt.date]:
+    if precision == "reported":
+        return day - dt.timedelta(days=reported_days), day
     if precision == "week":
         return day, day + dt.timedelta(days=6)
     if precision == "month":
@@ -50,21 +54,27 @@ def _period(day: dt.date, precision: str) -> tuple[dt.date, dt.date]:
     return day, day
 
 
-def date_bounds(day: dt.date, date_end: dt.date | None, precision: str) -> tuple[dt.date, dt.date]:
+def date_bounds(
+    day: dt.date, date_end: dt.date | None, precision: str, *, reported_days: int = REPORTED_DAYS
+) -> tuple[dt.date, dt.date]:
     """The earliest and latest day an event can have happened on.
 
     ``day`` precision is exact; ``week`` means the seven days starting at the date; ``month`` the
-    whole calendar month; ``approximate`` the date give or take ``APPROXIMATE_DAYS``. With an end
-    date the event is a span from the start of the first period to the end of the last.
+    whole calendar month; ``approximate`` the date give or take ``APPROXIMATE_DAYS``; ``reported``
+    the ``reported_days`` before the date (a report saying it happened by then). With an end date
+    the event is a span from the start of the first period to the end of the last.
     """
-    earliest, latest = _period(day, precision)
+    earliest, latest = _period(day, precision, reported_days)
     if date_end is not None:
-        latest = max(latest, _period(date_end, precision)[1])
+        latest = max(latest, _period(date_end, precision, reported_days)[1])
     return earliest, latest
 
 
 def bounds_of(event: ContactLike) -> tuple[dt.date, dt.date]:
-    """``date_bounds`` of an event."""
+    """The earliest and latest possible day of an event: as stored with it, else ``date_bounds``."""
+    earliest, latest = getattr(event, "earliest", None), getattr(event, "latest", None)
+    if earliest is not None and latest is not None:
+        return earliest, latest
     return date_bounds(event.date, event.date_end, event.date_precision)
 
 
@@ -372,42 +382,81 @@ def silence_callout(stats: PairStats) -> str:
 
 
 class HolderLike(ContactLike, Protocol):
+    """What holder changes read of an event: each side's person, country and post."""
+
+    @property
+    def official_a_id(self) -> int: ...
+    @property
+    def official_b_id(self) -> int: ...
     @property
     def official_a(self) -> str: ...
     @property
     def official_b(self) -> str: ...
+    @property
+    def country_a(self) -> str: ...
+    @property
+    def country_b(self) -> str: ...
+    @property
+    def post_a_id(self) -> int | None: ...
+    @property
+    def post_b_id(self) -> int | None: ...
 
 
 @dataclass(frozen=True, slots=True)
 class HolderChange:
-    """A change of who speaks for a post pair, seen at the first event with the new holders."""
+    """A change of who speaks for one or both sides of a post pair's lane.
+
+    ``date`` is when the new holders took over: the start of their recorded tenure where there
+    is one, else the first event with them (``seen``). ``sides`` holds, per side that changed,
+    its country, the old holder and the new one (as a change of holder names them).
+    """
 
     pair_key: str
     date: dt.date
-    left: tuple[str, ...]
-    arrived: tuple[str, ...]
+    sides: tuple[tuple[str, str, str], ...]
+    seen: dt.date
 
     @property
     def label(self) -> str:
-        return ", ".join(f"{old} → {new}" for old, new in zip(self.left, self.arrived, strict=False)) or (
-            "new: " + ", ".join(self.arrived)
-        )
+        return "; ".join(f"{_country_short(c)}: {old} → {new}" for c, old, new in self.sides)
 
 
-def holder_changes(events: Iterable[HolderLike]) -> list[HolderChange]:
-    """Where consecutive events of a lane have different people on it, per lane, in date order."""
+def _country_short(country: str) -> str:
+    return {"United States": "US", "United Kingdom": "UK"}.get(country, country)
+
+
+#: When a person took over a post: (official id, post id, seen on) -> the tenure's start, or None.
+TenureStarts = Callable[[int, int, dt.date], dt.date | None]
+
+
+def holder_changes(events: Iterable[HolderLike], starts: TenureStarts | None = None) -> list[HolderChange]:
+    """Where a side of a lane of posts has a new holder, per lane in date order, labelled per side."""
+    from tracker.names import short_name
+
     changes: list[HolderChange] = []
     for key, group in by_pair(events).items():
-        previous: set[str] | None = None
+        holders: dict[int, tuple[int, str, dt.date, str]] = {}
         for event in group:
-            people = {event.official_a, event.official_b}  # type: ignore[attr-defined]
-            if previous is not None and people != previous:
+            e: HolderLike = event  # type: ignore[assignment]
+            changed: list[tuple[str, str, str]] = []
+            took_over: list[dt.date] = []
+            for post_id, official_id, name, country in (
+                (e.post_a_id, e.official_a_id, e.official_a, e.country_a),
+                (e.post_b_id, e.official_b_id, e.official_b, e.country_b),
+            ):
+                if post_id is None:
+                    continue
+                previous = holders.get(post_id)
+                if previous is not None and previous[0] != official_id:
+                    changed.append((country, short_name(previous[1], previous[3]), short_name(name, country)))
+                    start = starts(official_id, post_id, e.date) if starts else None
+                    if start is not None and previous[2] < start <= e.date:
+                        took_over.append(start)
+                holders[post_id] = (official_id, name, e.date, country)
+            if changed:
                 changes.append(
-                    HolderChange(
-                        key, event.date, tuple(sorted(previous - people)), tuple(sorted(people - previous))
-                    )
+                    HolderChange(key, min(took_over) if took_over else e.date, tuple(sorted(changed)), e.date)
                 )
-            previous = people
     return changes
 
 

@@ -1,4 +1,4 @@
-"""Flask commands: ``db-upgrade`` (alias ``init-db``), ``seed`` and ``import-csv``."""
+"""Flask commands: ``db-upgrade`` (alias ``init-db``), ``seed``, ``load-reference``, ``import-csv``, ``recompute``."""
 
 from __future__ import annotations
 
@@ -9,22 +9,25 @@ from typing import IO
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from sqlmodel import Session
 
 from tracker import csvio
 from tracker.csvio import RowError
 from tracker.db import current_revision, get_engine, get_session, upgrade_database
-from tracker.importing import check_file, count, import_rows
-from tracker.models import TenureRow
-from tracker.store import BatchError, context, events, people, writes
+from tracker.importing import check_file, choices_from, count, import_rows
+from tracker.store import BatchError, context, events, writes
+from tracker.store.maintenance import tidy
+from tracker.store.reference import ReferenceReport, load_reference
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+REFERENCE = SEEDS / "reference.csv"
 
 
 @click.command("db-upgrade")
 @click.option("--revision", default="head", show_default=True, help="The migration to upgrade to.")
 @with_appcontext
 def db_upgrade_command(revision: str) -> None:
-    """Create the database if missing and apply its migrations (Alembic, db/migrations)."""
+    """Create the database if missing, apply its migrations (Alembic, db/migrations), tidy stored values."""
     engine = get_engine()
     before = current_revision(engine)
     upgrade_database(engine, revision)
@@ -34,6 +37,50 @@ def db_upgrade_command(revision: str) -> None:
         click.echo(f"Database is up to date (migration {after}): {where}")
     else:
         click.echo(f"Database upgraded from {before or 'empty'} to migration {after}: {where}")
+    if revision == "head":
+        done = tidy(get_session())
+        if done.countries or done.posts_merged or done.bounds or done.lanes:
+            click.echo(f"Tidied: {done}.")
+
+
+@click.command("recompute")
+@with_appcontext
+def recompute_command() -> None:
+    """Work out again every event's date bounds and lane (after changing REPORTED_WINDOW_DAYS, say)."""
+    click.echo(f"Recomputed: {tidy(get_session(), all_bounds=True)}.")
+
+
+def _reference(session: Session, path: Path, *, commit: bool = True) -> ReferenceReport:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows, errors = csvio.read_reference(f)
+    if errors:
+        raise click.ClickException(
+            f"{path.name} is invalid, nothing loaded:\n" + "\n".join(str(e) for e in errors)
+        )
+    return load_reference(session, (r for _, r in rows), source=path.name, commit=commit)
+
+
+@click.command("load-reference")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=REFERENCE)
+@click.option("--if-new", is_flag=True, help="Only load into a database that holds no officials yet.")
+@click.option("--verbose", is_flag=True, help="List what was left alone and why.")
+@with_appcontext
+def load_reference_command(file: Path, if_new: bool, verbose: bool) -> None:
+    """Load offices, their holders and the wordings sources use from FILE (default: seeds/reference.csv).
+
+    Idempotent; never overrides what is recorded, and says what it added or left alone.
+    """
+    session = get_session()
+    from tracker.store.people import list_officials
+
+    if if_new and list_officials(session):
+        click.echo("The database already holds officials: reference not loaded.")
+        return
+    report = _reference(session, file)
+    click.echo(f"Reference {file.name}: {report}")
+    if verbose:
+        for note in report.notes:
+            click.echo(f"  {note}")
 
 
 @click.command("seed")
@@ -44,11 +91,11 @@ def db_upgrade_command(revision: str) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=SEEDS,
     show_default=True,
-    help="Folder with events.csv, context_events.csv and tenures.csv.",
+    help="Folder with events.csv, context_events.csv and reference.csv.",
 )
 @with_appcontext
 def seed_command(if_empty: bool, directory: Path) -> None:
-    """Load the seed events and context events; loading twice adds nothing."""
+    """Load the reference of offices and holders, then the seed events and context events; twice adds nothing."""
     session = get_session()
     if if_empty and events.count_events(session):
         click.echo("The database already holds events: seeds not loaded.")
@@ -57,36 +104,29 @@ def seed_command(if_empty: bool, directory: Path) -> None:
         rows, errors = csvio.read_events(f)
     with open(directory / "context_events.csv", encoding="utf-8-sig", newline="") as f:
         context_rows, context_errors = csvio.read_context_events(f)
-    tenures: list[tuple[int, TenureRow]] = []
-    tenure_errors: list[csvio.RowError] = []
-    if (directory / "tenures.csv").exists():
-        with open(directory / "tenures.csv", encoding="utf-8-sig", newline="") as f:
-            tenures, tenure_errors = csvio.read_tenures(f)
-    problems = (
-        [f"events.csv {e}" for e in errors]
-        + [f"context_events.csv {e}" for e in context_errors]
-        + [f"tenures.csv {e}" for e in tenure_errors]
-    )
+    problems = [f"events.csv {e}" for e in errors] + [f"context_events.csv {e}" for e in context_errors]
     if problems:
         raise click.ClickException("seed files are invalid:\n" + "\n".join(problems))
-    # tenures and events in one transaction: a bad event leaves no tenure behind
-    added_tenures = people.load_tenures(
-        session, ((t.official, t.post, t.country, t.start, t.end) for _, t in tenures), commit=False
-    )
+    # the reference and the events in one transaction: a bad event leaves nothing behind
+    path = directory / "reference.csv"
+    reference = _reference(session, path, commit=False) if path.exists() else None
     try:
-        result = writes.add_events(session, [e for _, e in rows], skip_existing=True)
+        result = writes.add_events(session, [e for _, e in rows])
     except BatchError as exc:
+        session.rollback()
         lines = [
             f"events.csv line {rows[index][0]}, column {column}: {message}"
             for index, error in exc.items.items()
             for column, message in error.errors.items()
         ]
-        raise click.ClickException("seeds not loaded, nothing written:\n" + "\n".join(lines)) from None
+        raise click.ClickException("seed events not loaded, nothing written:\n" + "\n".join(lines)) from None
     added_context = context.add_context_events(session, (c for _, c in context_rows), skip_existing=True)
     click.echo(
-        f"Seeded {len(result.added)} event(s) ({result.skipped} already present), "
-        f"{added_context} context event(s) and {added_tenures} tenure(s)."
+        f"Seeded {len(result.added)} event(s) ({result.skipped} already present) and "
+        f"{added_context} context event(s)."
     )
+    if reference is not None:
+        click.echo(f"Reference: {reference}")
 
 
 def _fail(problems: Sequence[RowError], name: str) -> None:
@@ -97,39 +137,78 @@ def _fail(problems: Sequence[RowError], name: str) -> None:
 
 @click.command("import-csv")
 @click.argument("file", type=click.File("rb"))
-@click.option("--dry-run", is_flag=True, help="Check the file and say what it would add; write nothing.")
+@click.option("--dry-run", is_flag=True, help="Check the file and say what it would do; write nothing.")
+@click.option(
+    "--new-names",
+    type=click.Choice(["ask", "new", "closest"]),
+    default="ask",
+    show_default=True,
+    help="New names close to recorded ones: stop and list them (ask), record them as new (new), "
+    "or read each as its closest recorded name (closest).",
+)
 @with_appcontext
-def import_csv_command(file: IO[bytes], dry_run: bool) -> None:
-    """Import contact events from FILE (the CSV contract), all or nothing.
+def import_csv_command(file: IO[bytes], dry_run: bool, new_names: str) -> None:
+    """Import contact events (the CSV contract) or further sources (/sources.csv) from FILE, all or nothing.
 
     Every bad row is reported as "line L, column C: reason" and nothing is written. Events
-    already stored are skipped, so importing a file twice adds nothing the second time.
+    already stored are skipped and further reports of a recorded contact become its sources, so
+    importing a file twice adds nothing the second time. A name that is surely a misspelling of
+    a recorded one is read as it (and said so); other close names stop the import (see --new-names).
     """
     name = getattr(file, "name", "FILE")
     session = get_session()
-    checked = check_file(session, file.read())
+    data = file.read()
+    checked = check_file(session, data)
     if checked.errors:
         _fail(checked.errors, name)
-    officials = count(len(checked.plan.new_officials), "new official")
-    if dry_run:
-        click.echo(
-            f"Dry run, nothing written: would import {count(len(checked.plan.new), 'event')}, "
-            f"skip {len(checked.plan.existing)} already present, and add {officials}."
+    choices = None
+    if checked.plan.undecided:
+        if new_names == "ask":
+            for new in checked.plan.undecided:
+                lines = ", ".join(str(checked.rows[i][0]) for i in new.items[:5])
+                click.echo(
+                    f"line {lines}: new {new.kind} {new.name!r} ({new.country}) is close to recorded "
+                    + " / ".join(repr(s.name) for s in new.suggestions),
+                    err=True,
+                )
+            raise click.ClickException(
+                f"{count(len(checked.plan.undecided), 'new name')} close to recorded ones: nothing was imported. "
+                "Fix the file, or run again with --new-names new (record them as new) or "
+                "--new-names closest (read each as its closest recorded name)."
+            )
+        decisions = {
+            n.key: "new" if new_names == "new" else f"use:{n.closest}" for n in checked.plan.undecided
+        }
+        choices = choices_from(decisions)
+        checked = check_file(session, data, choices)
+    plan = checked.plan
+    for matched in plan.matched:
+        click.echo(f"read {matched.kind} {matched.name!r} as {matched.decision!r}")
+    for line_index, warning in plan.warnings:
+        click.echo(f"line {checked.rows[line_index][0]}: warning: {warning}")
+    officials = count(len(plan.new_officials), "new official")
+    if checked.sources:
+        summary = f"{count(len(checked.sources), 'source')}"
+    else:
+        summary = (
+            f"{count(len(checked.new_rows), 'event')}, {count(len(checked.corroborating), 'further source')}"
+            f" of recorded contacts, skip {checked.skipped} already present"
         )
+    if dry_run:
+        click.echo(f"Dry run, nothing written: would import {summary}, and add {officials}.")
         return
-    result, problems = import_rows(session, checked.rows)
+    result, problems = import_rows(session, checked, choices)
     if result is None:
         _fail(problems, name)
         return
-    click.echo(
-        f"Imported {count(len(result.added), 'event')}, skipped {result.skipped} already present "
-        f"({officials})."
-    )
+    click.echo(f"Imported {summary} ({officials}).")
 
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(db_upgrade_command)
     app.cli.add_command(db_upgrade_command, name="init-db")
+    app.cli.add_command(recompute_command)
+    app.cli.add_command(load_reference_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(import_csv_command)

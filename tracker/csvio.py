@@ -12,7 +12,17 @@ from pydantic import ValidationError
 from sqlmodel import SQLModel
 
 from tracker.forms import field_errors
-from tracker.models import EVENT_FIELDS, ContextEventCreate, EventCreate, EventImport, TenureRow, as_text
+from tracker.models import (
+    EVENT_FIELDS,
+    ContextEventCreate,
+    EventCreate,
+    EventImport,
+    ReferenceRow,
+    SourceCreate,
+    SourceRow,
+    TenureRow,
+    as_text,
+)
 
 COLUMNS = ("id", *EVENT_FIELDS)
 #: Columns an import file may leave out.
@@ -103,7 +113,8 @@ def _read(
 
 
 _DATE_COLUMNS = ("date", "date_end", "source_date", "start", "end")
-_BLANK_IS_NONE = ("id", *_DATE_COLUMNS)
+_ID_COLUMNS = ("id", "event_id", "seats")
+_BLANK_IS_NONE = (*_ID_COLUMNS, *_DATE_COLUMNS)
 _PYDANTIC_DATE_MESSAGES = ("Input should be a valid date", "Datetimes provided to dates")
 
 
@@ -133,11 +144,11 @@ def read_events_file(data: bytes) -> tuple[list[tuple[int, EventCreate]], list[R
     try:
         stream = decode(data)
     except UnicodeDecodeError as exc:
-        return [], [_not_utf8(data, exc.start)]
+        return [], [not_utf8(data, exc.start)]
     return read_events(stream)
 
 
-def _not_utf8(data: bytes, position: int) -> RowError:
+def not_utf8(data: bytes, position: int) -> RowError:
     """Where the first byte that is not UTF-8 sits (line, and column when the header says)."""
     line = data.count(b"\n", 0, position) + 1
     message = (
@@ -166,3 +177,24 @@ def read_tenures(stream: IO[str]) -> tuple[list[tuple[int, TenureRow]], list[Row
     """Validate every row of a tenures file (``official,post,country,start,end``)."""
     items, errors = _read(stream, TenureRow, TENURE_COLUMNS, ("start", "end"))
     return [(n, t) for n, t in items if isinstance(t, TenureRow)], errors
+
+
+REFERENCE_COLUMNS = tuple(ReferenceRow.model_fields)
+
+
+def read_reference(stream: IO[str]) -> tuple[list[tuple[int, ReferenceRow]], list[RowError]]:
+    """Validate every line of a reference file (offices, people, tenures; see ``seeds/README.md``)."""
+    optional = tuple(c for c in REFERENCE_COLUMNS if c not in ("record", "country", "source_url"))
+    items, errors = _read(stream, ReferenceRow, REFERENCE_COLUMNS, optional)
+    return [(n, r) for n, r in items if isinstance(r, ReferenceRow)], errors
+
+
+#: The columns of ``/sources.csv``: the event a source reports, then the source.
+SOURCE_COLUMNS = ("event_id", *SourceCreate.model_fields)
+
+
+def read_sources(stream: IO[str]) -> tuple[list[tuple[int, SourceRow]], list[RowError]]:
+    """Validate every line of a sources file (``/sources.csv``)."""
+    optional = tuple(c for c in SOURCE_COLUMNS if c != "event_id")
+    items, errors = _read(stream, SourceRow, SOURCE_COLUMNS, optional)
+    return [(n, r) for n, r in items if isinstance(r, SourceRow)], errors

@@ -13,7 +13,7 @@ import re
 import secrets
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +22,9 @@ from sqlmodel import Session
 
 from tracker import csvio
 from tracker.csvio import RowError
-from tracker.models import EventCreate
+from tracker.models import EventCreate, SourceRow
 from tracker.store import BatchError, writes
+from tracker.store import sources as stored_sources
 
 Row = tuple[int, EventCreate]
 
@@ -38,21 +39,59 @@ def count(n: int, word: str) -> str:
 
 @dataclass
 class CheckedFile:
-    """An events file checked without writing: its valid rows, every problem, and what it would add."""
+    """A file checked without writing: its valid rows, every problem, and the plan of what importing does.
+
+    An events file (the CSV contract) plans events; a sources file (``/sources.csv``) adds
+    further sources to recorded events.
+    """
 
     rows: list[Row]
     errors: list[RowError]
-    plan: writes.AddResult = field(default_factory=writes.AddResult)
+    plan: writes.Plan = field(default_factory=writes.Plan)
+    sources: list[tuple[int, SourceRow]] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return "sources" if self.sources else "events"
 
     @property
     def new_rows(self) -> list[Row]:
-        """The rows that importing would add, in file order."""
-        return [self.rows[i] for i in self.plan.new]
+        """The rows that importing would add as events, in file order."""
+        return [self.rows[p.index] for p in self.plan.of("add")]
+
+    @property
+    def corroborating(self) -> list[tuple[Row, str]]:
+        """Rows that are further reports of a contact: (row, "event N" or "line L of this file")."""
+        found = []
+        for p in self.plan.of("corroborate"):
+            target = (
+                f"event {p.target_event}"
+                if p.target_event is not None
+                else f"line {self.rows[p.target_item or 0][0]}"
+            )
+            found.append((self.rows[p.index], target))
+        return found
+
+    @property
+    def skipped(self) -> int:
+        return len(self.plan.of("skip"))
+
+    @property
+    def writes_something(self) -> bool:
+        return bool(self.new_rows or self.corroborating or self.sources)
 
     @property
     def fingerprint(self) -> str:
         """A digest of what importing would do, to tell whether it changed since a preview."""
-        text = json.dumps([self.plan.new, self.plan.existing, self.plan.new_officials])
+        text = json.dumps(
+            [
+                [p.index for p in self.plan.of("add")],
+                [(p.index, p.target_event, p.target_item) for p in self.plan.of("corroborate")],
+                [p.index for p in self.plan.of("skip")],
+                [(n.key, n.decision) for n in (*self.plan.officials.values(), *self.plan.posts.values())],
+                [(n, s.event_id) for n, s in self.sources],
+            ]
+        )
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -64,31 +103,58 @@ def _row_errors(rows: Sequence[Row], exc: BatchError) -> list[RowError]:
     ]
 
 
-def check_file(session: Session, data: bytes) -> CheckedFile:
-    """Check an events file: the CSV contract row by row, then a dry run of the import itself.
+def choices_from(decisions: Mapping[str, str]) -> writes.Choices:
+    """The decisions a preview's form (or a command's option) gives: a name's key -> "new" or the name to use."""
+    new = frozenset(key for key, value in decisions.items() if value == "new")
+    use = {key: value.removeprefix("use:") for key, value in decisions.items() if value.startswith("use:")}
+    return writes.Choices(new=new, use=use)
 
-    Writes nothing. Every problem comes with its line (the header is line 1) and column.
+
+def check_file(session: Session, data: bytes, choices: writes.Choices | None = None) -> CheckedFile:
+    """Check a file: the CSV columns row by row, then plan the import itself (nothing is written).
+
+    Every problem comes with its line (the header is line 1) and column.
     """
+    if data.lstrip(b"\xef\xbb\xbf").startswith(b"event_id"):
+        return _check_sources(session, data)
     rows, errors = csvio.read_events_file(data)
-    plan = writes.AddResult()
+    plan = writes.Plan()
     if rows:
-        try:
-            plan = writes.add_events(session, [item for _, item in rows], skip_existing=True, dry_run=True)
-        except BatchError as exc:
-            errors.extend(_row_errors(rows, exc))
+        plan = writes.plan_events(session, [item for _, item in rows], choices=choices, batch=True)
+        if plan.problems:
+            errors.extend(_row_errors(rows, BatchError(plan.problems)))
     errors.sort(key=lambda e: e.line)
     return CheckedFile(rows, errors, plan)
 
 
-def import_rows(session: Session, rows: Sequence[Row]) -> tuple[writes.AddResult | None, list[RowError]]:
-    """Store checked rows with ``writes.add_events``, all or none, skipping events already stored.
-
-    Returns the result, or (None, problems) when ``add_events`` refused rows (named by line).
-    """
+def _check_sources(session: Session, data: bytes) -> CheckedFile:
     try:
-        return writes.add_events(session, [item for _, item in rows], skip_existing=True), []
+        sources, errors = csvio.read_sources(csvio.decode(data))
+    except UnicodeDecodeError as exc:
+        return CheckedFile([], [csvio.not_utf8(data, exc.start)])
+    known = stored_sources.existing_events(session, [s.event_id for _, s in sources])
+    for line, source in sources:
+        if source.event_id not in known:
+            errors.append(RowError(line, "event_id", f"there is no event {source.event_id}"))
+    if not sources and not errors:
+        errors.append(RowError(2, "", "the file has the header line but no sources below it"))
+    return CheckedFile([], errors, sources=sources)
+
+
+def import_rows(
+    session: Session, checked: CheckedFile, choices: writes.Choices | None = None
+) -> tuple[writes.AddResult | None, list[RowError]]:
+    """Store a checked file, all or none: its plan (events), or its sources.
+
+    Returns the result, or (None, problems) when the write refused rows (named by line).
+    """
+    if checked.sources:
+        added = stored_sources.add_sources(session, [s for _, s in checked.sources])
+        return writes.AddResult(corroborating=list(range(added))), []
+    try:
+        return writes.apply_plan(session, checked.plan, choices=choices), []
     except BatchError as exc:
-        return None, _row_errors(rows, exc)
+        return None, _row_errors(checked.rows, exc)
 
 
 # Uploads waiting for confirmation --------------------------------------------------------------

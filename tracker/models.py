@@ -12,15 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Callable
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
-from pydantic import AfterValidator, ValidationInfo, create_model, field_validator
+from pydantic import AfterValidator, ValidationInfo, create_model, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from sqlmodel import Field, SQLModel
 
-from tracker.names import name_key
+from tracker.countries import canonical_country
+from tracker.names import clean_name, mixed_script, name_key
 from tracker.vocabulary import Channel, OfficialKind, Precision, Status
 
 
@@ -69,6 +70,20 @@ def _check_url(value: str) -> str:
 WebAddress = Annotated[str, AfterValidator(_check_url)]
 
 
+def _checked_name(value: str) -> str:
+    value = clean_name(value)
+    problem = mixed_script(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+#: A name or title as stored: invisible characters gone, direction controls and mixed scripts refused.
+Name = Annotated[str, AfterValidator(_checked_name)]
+#: A country under its one canonical name ("US" -> "United States").
+Country = Annotated[str, AfterValidator(canonical_country)]
+
+
 def _not_before(
     start_field: str, start_words: str
 ) -> Callable[[dt.date | None, ValidationInfo], dt.date | None]:
@@ -114,10 +129,10 @@ class EventBase(SQLModel):
     date_precision: Precision = Field(
         default=Precision.day, sa_type=sa.String(20), description="How exactly the date is known."
     )
-    role_a: str = Field(
+    role_a: Name = Field(
         default="", max_length=200, description="The post side A held as the source named it, or empty."
     )
-    role_b: str = Field(
+    role_b: Name = Field(
         default="", max_length=200, description="The post side B held as the source named it, or empty."
     )
     channel: Channel = Field(sa_type=sa.String(20), description="How the contact happened.")
@@ -140,15 +155,17 @@ class EventBase(SQLModel):
 class EventSides(SQLModel):
     """The two sides of a contact event and its initiator, by name (stored as officials)."""
 
-    official_a: str = Field(
+    official_a: Name = Field(
         min_length=1,
         max_length=200,
         description="One side: a person or, where none is named, an organization.",
     )
-    country_a: str = Field(default="", max_length=100, description="Side A's country as recorded.")
-    official_b: str = Field(min_length=1, max_length=200, description="The other side.")
-    country_b: str = Field(default="", max_length=100, description="Side B's country as recorded.")
-    initiated_by: str = Field(
+    country_a: Country = Field(
+        default="", max_length=100, description="Side A's country (one name for each)."
+    )
+    official_b: Name = Field(min_length=1, max_length=200, description="The other side.")
+    country_b: Country = Field(default="", max_length=100, description="Side B's country.")
+    initiated_by: Name = Field(
         default="", max_length=200, description="The name of the side that asked for it, or empty."
     )
 
@@ -188,6 +205,7 @@ class ContactEvent(EventBase, table=True):
         sa.Index("ix_contact_event_pair_date", "pair_key", "date"),
         sa.Index("ix_contact_event_date_id", "date", "id"),
         sa.Index("ix_contact_event_status", "status"),
+        sa.Index("ix_contact_event_lane_date", "lane_key", "date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -196,6 +214,14 @@ class ContactEvent(EventBase, table=True):
     # "min_id:max_id" of the two officials: the order of entry never splits a pair.
     pair_key: str = Field(max_length=50)
     initiated_by_id: int | None = Field(default=None, foreign_key="official.id")
+    # Worked out on every write (and when tenures, posts or aliases change): the post each side
+    # held on the date, the lane (post pair) the event belongs to, and its earliest and latest
+    # possible day.
+    post_a_id: int | None = Field(default=None, foreign_key="post.id")
+    post_b_id: int | None = Field(default=None, foreign_key="post.id")
+    lane_key: str = Field(default="", max_length=50)
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     deleted_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
@@ -248,12 +274,60 @@ class EventImport(EventCreate):
     id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
+class SourceBase(SQLModel):
+    """A report of a contact: where, by whom, when, and what it said."""
+
+    source_url: WebAddress = Field(
+        default="", max_length=2000, description="Where it is reported (http or https)."
+    )
+    source_publisher: str = Field(default="", max_length=200, description="Who published it.")
+    source_date: EventDate | None = Field(default=None, description="When it was published.")
+    quote: str = Field(
+        default="", max_length=2000, sa_type=sa.Text, description="The words of the report, if kept."
+    )
+    channel: str = Field(
+        default="",
+        max_length=20,
+        description="The channel this report gave, where it differs from the event's.",
+    )
+    date: EventDate | None = Field(default=None, description="The date this report gave, where it differs.")
+
+
+class SourceCreate(SourceBase):
+    """A corroborating source as submitted."""
+
+    _strip = field_validator("*", mode="before")(_clean)
+
+    @field_validator("channel")
+    @classmethod
+    def _known_channel(cls, value: str) -> str:
+        if value and value not in Channel._value2member_map_:
+            raise ValueError(f"must be one of {', '.join(Channel)}, or empty")
+        return value
+
+
+class SourceRow(SourceCreate):
+    """A further source with the event it reports (a line of ``/sources.csv``)."""
+
+    event_id: int = Field(ge=1, le=MAX_ID)
+
+
+class SourcePublic(SourceBase):
+    """A corroborating source as the API returns it."""
+
+    id: int
+
+
 class EventPublic(EventBase, EventSides):
     """A contact event as the API returns it: its id, the fields of the CSV contract, and its pair."""
 
     id: int = Field(description="The event's number, stable for its life (also after deletion).")
     pair_key: str = Field(description='The pair the event belongs to ("3:4"), for the `pair` filter.')
     pair_label: str = Field(description='The pair\'s two sides, "A – B".')
+    sources: list[SourcePublic] = Field(
+        default_factory=list,
+        description="Further reports of this contact (the first source is in source_url).",
+    )
 
 
 assert set(EVENT_FIELDS) == set(EventCreate.model_fields), "every event field has its place in the contract"
@@ -280,6 +354,25 @@ def _set_name_key(_mapper: object, _connection: object, official: Official) -> N
     official.name_key = name_key(official.name)
 
 
+class OfficialAlias(SQLModel, table=True):
+    """Another spelling of an official's name that sources use ("Sergey Shoygu" for Sergei Shoigu)."""
+
+    __tablename__ = "official_alias"
+
+    id: int | None = Field(default=None, primary_key=True)
+    official_id: int = Field(foreign_key="official.id", index=True)
+    name: str = Field(max_length=200)
+    # set from ``name`` on every write (see ``_set_alias_key``)
+    name_key: str = Field(default="", max_length=200, sa_column_kwargs={"unique": True})
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+@sa.event.listens_for(OfficialAlias, "before_insert")
+@sa.event.listens_for(OfficialAlias, "before_update")
+def _set_alias_key(_mapper: object, _connection: object, alias: OfficialAlias) -> None:
+    alias.name_key = name_key(alias.name)
+
+
 class Post(SQLModel, table=True):
     """An office that outlives its holder ("US Secretary of Defense")."""
 
@@ -288,6 +381,22 @@ class Post(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
     country: str = Field(default="", max_length=100)
+    #: how many people hold it at once (the Vice Chairmen of China's Central Military Commission: several)
+    seats: int = 1
+
+
+class PostAlias(SQLModel, table=True):
+    """Another wording of a post that sources use ("Pentagon chief", "Defense Secretary")."""
+
+    __tablename__ = "post_alias"
+    __table_args__ = (sa.UniqueConstraint("key", "country"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id", index=True)
+    title: str = Field(max_length=200)
+    country: str = Field(default="", max_length=100)
+    # ``tracker.names.post_key`` of the title: the wording matched, spelling aside
+    key: str = Field(max_length=200)
 
 
 class Tenure(SQLModel, table=True):
@@ -298,6 +407,36 @@ class Tenure(SQLModel, table=True):
     post_id: int = Field(foreign_key="post.id", index=True)
     start: dt.date | None = None
     end: dt.date | None = None
+    acting: bool = False
+    #: recorded because an event named the role, without dates: never preferred to a dated tenure
+    inferred: bool = False
+    source_url: str = Field(default="", max_length=2000)
+
+
+class EventSource(SourceBase, table=True):
+    """A further report of a contact event (its first source is on the event itself)."""
+
+    __tablename__ = "event_source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="contact_event.id", index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change to the record other than an event's fields: a merge, an alias, a tenure, a setting."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    by: str = Field(default="", max_length=200)
+    #: official, post, alias, tenure, context, threshold, event
+    entity: str = Field(max_length=30, index=True)
+    entity_id: int | None = None
+    action: str = Field(max_length=30)
+    summary: str = Field(default="", sa_type=sa.Text)
+    changes: dict[str, object] = Field(default_factory=dict, sa_type=sa.JSON)
 
 
 class EventChange(SQLModel, table=True):
@@ -344,8 +483,8 @@ class PairAlert(SQLModel, table=True):
 class OfficialCreate(SQLModel):
     """An official as submitted."""
 
-    name: str = Field(min_length=1, max_length=200)
-    country: str = Field(min_length=1, max_length=100)
+    name: Name = Field(min_length=1, max_length=200)
+    country: Country = Field(min_length=1, max_length=100)
     kind: OfficialKind = OfficialKind.person
 
     _strip = field_validator("name", "country", mode="before")(_clean)
@@ -354,10 +493,11 @@ class OfficialCreate(SQLModel):
 class TenureCreate(SQLModel):
     """A tenure as submitted: a post title and country, held from ``start`` to ``end``."""
 
-    post: str = Field(min_length=1, max_length=200)
-    country: str = Field(min_length=1, max_length=100)
+    post: Name = Field(min_length=1, max_length=200)
+    country: Country = Field(min_length=1, max_length=100)
     start: EventDate | None = None
     end: EventDate | None = None
+    acting: bool = False
 
     _strip = field_validator("post", "country", mode="before")(_clean)
 
@@ -367,8 +507,8 @@ class TenureCreate(SQLModel):
 class PostUpdate(SQLModel):
     """A post's title and country as submitted."""
 
-    title: str = Field(min_length=1, max_length=200)
-    country: str = Field(min_length=1, max_length=100)
+    title: Name = Field(min_length=1, max_length=200)
+    country: Country = Field(min_length=1, max_length=100)
 
     _strip = field_validator("title", "country", mode="before")(_clean)
 
@@ -376,7 +516,7 @@ class PostUpdate(SQLModel):
 class TenureRow(TenureCreate):
     """A line of a tenures file: who held which post, from when to when."""
 
-    official: str = Field(min_length=1, max_length=200)
+    official: Name = Field(min_length=1, max_length=200)
 
     _strip_official = field_validator("official", mode="before")(_clean)
 
@@ -397,3 +537,42 @@ class ContextEventCreate(SQLModel):
     source_url: WebAddress = Field(default="", max_length=2000)
 
     _strip = field_validator("title", "description", "source_url", mode="before")(_clean)
+
+
+class ReferenceRow(SQLModel):
+    """A line of a reference file (``seeds/reference.csv``): an office, a person, or a tenure.
+
+    ``aliases`` holds other wordings separated by ``|``; every line names its source.
+    """
+
+    record: Literal["office", "person", "tenure"]
+    country: Country = Field(min_length=1, max_length=100)
+    office: Name = Field(default="", max_length=200)
+    person: Name = Field(default="", max_length=200)
+    start: EventDate | None = None
+    end: EventDate | None = None
+    acting: bool = False
+    seats: int | None = Field(default=None, ge=1, le=50)
+    aliases: str = Field(default="", max_length=5000)
+    source_url: WebAddress = Field(min_length=1, max_length=2000)
+    note: str = Field(default="", max_length=5000)
+
+    _strip = field_validator("*", mode="before")(_clean)
+    _ends_after_start = field_validator("end")(_not_before("start", "the start"))
+
+    @field_validator("acting", mode="before")
+    @classmethod
+    def _yes(cls, value: object) -> object:
+        return {"yes": True, "": False, "no": False}.get(str(value).strip().casefold(), value)
+
+    @model_validator(mode="after")
+    def _names_its_subject(self) -> ReferenceRow:
+        needs = {"office": ("office",), "person": ("person",), "tenure": ("office", "person")}[self.record]
+        missing = [name for name in needs if not getattr(self, name)]
+        if missing:
+            raise ValueError(f"{missing[0]}: a {self.record} line must name its {missing[0]}")
+        return self
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [clean_name(a) for a in self.aliases.split("|") if a.strip()]

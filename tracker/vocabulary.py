@@ -87,6 +87,7 @@ class Precision(Term):
     week = "week", "within the week starting then"
     month = "month", "month only"
     approximate = "approximate", "approximate"
+    reported = "reported", "reported by this date (happened in the days before)"
 
 
 class OfficialKind(Term):

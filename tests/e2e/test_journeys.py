@@ -47,11 +47,12 @@ def test_add_contact_with_keyboard_then_see_it_everywhere(
     page.keyboard.press("Tab")  # leaving the name fills post and country from the recorded official
     expect(page.locator("#role_a")).to_be_focused()
     expect(page.locator("#role_a")).to_have_value("US Secretary of Defense")
-    expect(page.locator("#country_a")).to_have_value("US")
+    expect(page.locator("#country_a")).to_have_value("United States")
     tab_to(page, "#official_b")
     page.keyboard.type("Sergei Shoigu")
     page.keyboard.press("Tab")
-    expect(page.locator("#role_b")).to_have_value("Russian Minister of Defence")
+    # Shoigu held two posts: the post is left to be worked out from the date
+    expect(page.locator("#role_b")).to_have_value("")
     expect(page.locator("#country_b")).to_have_value("Russia")
     tab_to(page, "#date")
     page.keyboard.type("March 15, 2023")
@@ -88,7 +89,7 @@ def test_add_contact_with_keyboard_then_see_it_everywhere(
     assert (new["official_a"], new["role_a"], new["country_a"]) == (
         "Lloyd Austin",
         "US Secretary of Defense",
-        "US",
+        "United States",
     )
     assert (new["official_b"], new["country_b"]) == ("Sergei Shoigu", "Russia")
     assert (new["channel"], new["status"], new["initiated_by"]) == ("phone", "held", "Lloyd Austin")

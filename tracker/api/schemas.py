@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from tracker.filters import filter_query_model
-from tracker.models import EventCreate, EventPublic, EventUpdate
+from tracker.models import EventCreate, EventPublic, EventUpdate, SourceCreate
 
 #: The timeline's filters as query-string parameters (derived from ``tracker.filters.EventFilter``).
 FilterQuery = filter_query_model()
@@ -53,6 +53,37 @@ class ErrorBody(BaseModel):
         default_factory=dict,
         description="A message per bad body field or query-string parameter (may be empty).",
     )
+    suggestions: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per field, recorded names close to a new one (send `confirm_new: true` to record it as new).",
+    )
+    corroborates: int | None = Field(
+        default=None,
+        description="The recorded event this looks like another report of (send `corroborates` or `separate`).",
+    )
+
+
+class WriteOptions(BaseModel):
+    """What a write may settle in advance, where the tracker would otherwise ask."""
+
+    confirm_new: bool = Field(
+        default=False, description="Record names close to recorded ones as new (else 422 with suggestions)."
+    )
+    corroborates: int | None = Field(
+        default=None,
+        ge=1,
+        description="Add this report as a further source of that event instead of a contact.",
+    )
+    separate: bool = Field(
+        default=False,
+        description="Record a contact of its own even when it overlaps a recorded contact of the pair (else 409).",
+    )
+
+
+class EventBody(EventCreate, WriteOptions):
+    """A contact event to record, with its further sources and what to do where the tracker would ask."""
+
+    sources: list[SourceCreate] = Field(default_factory=list, description="Further reports of the contact.")
 
 
 class EventPage(BaseModel):

@@ -24,6 +24,7 @@ from tracker.api.schemas import (
     EXAMPLE_PATCH,
     ChangePublic,
     ErrorBody,
+    EventBody,
     EventHistory,
     EventPage,
     FilterQuery,
@@ -34,14 +35,16 @@ from tracker.api.schemas import (
     PairList,
     PairPublic,
     PairQuery,
+    WriteOptions,
 )
 from tracker.clock import today
 from tracker.db import get_session
 from tracker.extensions import csrf
 from tracker.filters import FILTER_PARAMS, parse_filters
 from tracker.forms import field_errors
-from tracker.models import DATE_FIELDS, MAX_ID, EventCreate, EventPublic, EventUpdate
+from tracker.models import DATE_FIELDS, MAX_ID, EventCreate, EventPublic, EventUpdate, SourceCreate
 from tracker.store import DuplicateError, InputError, events, people, writes
+from tracker.store import sources as stored_sources
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -61,21 +64,47 @@ def _doc(operation: Operation) -> Callable[[F], F]:
 class ApiError(Exception):
     """An error answer: status, message, and a message per bad field."""
 
-    def __init__(self, status: int, message: str, fields: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        fields: Mapping[str, str] | None = None,
+        *,
+        suggestions: Mapping[str, list[str]] | None = None,
+        corroborates: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.fields = dict(fields or {})
+        self.suggestions = dict(suggestions or {})
+        self.corroborates = corroborates
 
 
-def _error_response(status: int, message: str, fields: Mapping[str, str] | None = None) -> Response:
-    body = ErrorBody(error=message, fields=dict(fields or {}))
-    return _json(body, status)
+def _error_response(
+    status: int,
+    message: str,
+    fields: Mapping[str, str] | None = None,
+    *,
+    suggestions: Mapping[str, list[str]] | None = None,
+    corroborates: int | None = None,
+) -> Response:
+    body = ErrorBody(
+        error=message,
+        fields=dict(fields or {}),
+        suggestions=dict(suggestions or {}),
+        corroborates=corroborates,
+    )
+    # what only some errors carry is left out where it is empty
+    empty = {name for name in ("suggestions", "corroborates") if not getattr(body, name)}
+    return Response(body.model_dump_json(exclude=empty), status=status, mimetype="application/json")
 
 
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError) -> Response:
-    return _error_response(exc.status, exc.message, exc.fields)
+    return _error_response(
+        exc.status, exc.message, exc.fields, suggestions=exc.suggestions, corroborates=exc.corroborates
+    )
 
 
 _HTTP_MESSAGES = {
@@ -152,6 +181,38 @@ def _json_body() -> dict[str, Any]:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Fields of an event as the API returns it that a body may carry back but that cannot be set.
 _READ_ONLY = ("id", "pair_key", "pair_label")
+_OPTIONS = (*WriteOptions.model_fields, "sources")
+
+
+def _options(body: Mapping[str, Any]) -> tuple[WriteOptions, list[SourceCreate], dict[str, str]]:
+    """What the body settles in advance, its further sources, and a message per bad one."""
+    errors: dict[str, str] = {}
+    options = WriteOptions()
+    try:
+        options = WriteOptions.model_validate({k: body[k] for k in WriteOptions.model_fields if k in body})
+    except ValidationError as exc:
+        errors.update(field_errors(exc))
+    sources: list[SourceCreate] = []
+    given = body.get("sources") or []
+    if not isinstance(given, list):
+        errors["sources"] = "must be a list of sources"
+        given = []
+    for n, source in enumerate(given):
+        try:
+            sources.append(SourceCreate.model_validate(source))
+        except ValidationError as exc:
+            for name, message in field_errors(exc).items():
+                errors.setdefault(f"sources.{n}.{name}", message)
+    return options, sources, errors
+
+
+def _choices(options: WriteOptions) -> writes.Choices:
+    return writes.Choices(
+        new=frozenset({"*"}) if options.confirm_new else frozenset(),
+        corroborates=options.corroborates,
+        separate=options.separate,
+        remember=False,
+    )
 
 
 def _event_fields(body: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -159,7 +220,7 @@ def _event_fields(body: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, st
     data: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for name, value in body.items():
-        if name in _READ_ONLY:
+        if name in _READ_ONLY or name in _OPTIONS:
             continue
         info = EventCreate.model_fields.get(name)
         if info is None:
@@ -201,9 +262,27 @@ def _stored_event(event_id: int) -> events.EventRow:
 
 
 def _refused(exc: InputError) -> ApiError:
-    """What the write path refused, as an answer: 409 for a contact already stored, else 422."""
+    """What the write path refused, as an answer.
+
+    409 for a contact already stored, or one that looks like another report of a recorded
+    contact (``corroborates`` names it); 422 with suggestions for a name close to recorded ones;
+    else 422 naming each bad field.
+    """
     if isinstance(exc, DuplicateError):
-        return ApiError(409, exc.message)
+        return ApiError(409, exc.message, corroborates=exc.event_id)
+    if isinstance(exc, writes.LooksLikeEvent):
+        return ApiError(
+            409,
+            exc.message + ': send "corroborates": ' + str(exc.event_id) + ' or "separate": true',
+            corroborates=exc.event_id,
+        )
+    if isinstance(exc, writes.UnknownName):
+        return ApiError(
+            422,
+            'a name is not recorded but close to recorded ones: use one of the suggestions, or send "confirm_new": true',
+            exc.errors,
+            suggestions=exc.suggestions,
+        )
     return ApiError(422, "the event is not valid: see the message for each field", exc.errors)
 
 
@@ -211,9 +290,9 @@ def _invalid(fields: Mapping[str, str]) -> ApiError:
     return ApiError(422, "the event is not valid: see the message for each field", fields)
 
 
-def _update(event_id: int, item: EventCreate) -> None:
+def _update(event_id: int, item: EventCreate, options: WriteOptions) -> None:
     try:
-        writes.update_event(get_session(), event_id, item)
+        writes.update_event(get_session(), event_id, item, choices=_choices(options))
     except InputError as exc:
         raise _refused(exc) from None
 
@@ -272,22 +351,31 @@ def list_events() -> Response:
 
 
 @bp.post("/events")
-@_doc(Operation(EventPublic, status=201, body=EventCreate, example=EXAMPLE_EVENT, errors=(409,)))
+@_doc(Operation(EventPublic, status=201, body=EventBody, example=EXAMPLE_EVENT, errors=(409,)))
 def create_event() -> Response:
-    """Record a contact event.
+    """Record a contact event, or another report of a recorded one.
 
     The same validation and write as the add-event form: a new official needs a country; a
-    named role is recorded as a post the official holds. Answers 201 with the event and its
-    address in `Location`, or 409 when the same contact (date, end date, pair, channel and
-    status) is already stored.
+    named role is recorded as a post the official holds; officials and posts are found by their
+    names and aliases. Answers 201 with the event and its address in `Location`; 200 with the
+    recorded event when the body corroborates it (`corroborates`); 409 when the same contact
+    (date, end date, pair, channel and status) is already stored, or when the body looks like
+    another report of a recorded contact (the same pair on dates that can overlap: send
+    `corroborates` with its id, or `separate: true`); 422 with `suggestions` when a new name is
+    close to a recorded one (send `confirm_new: true` to record it).
     """
-    data, errors = _event_fields(_json_body())
-    item = _validated(data, errors)
+    body = _json_body()
+    options, sources, option_errors = _options(body)
+    data, errors = _event_fields(body)
+    item = _validated(data, {**errors, **option_errors})
+    session = get_session()
     try:
-        event = writes.add_event(get_session(), item)
+        event_id, result = writes.add_event(session, item, choices=_choices(options))
     except InputError as exc:
         raise _refused(exc) from None
-    return _event_response(event.id or 0, 201)
+    for source in sources:
+        stored_sources.add_source(session, event_id, source)
+    return _event_response(event_id, 201 if result.added else 200)
 
 
 @bp.get(EVENT_URL)
@@ -305,9 +393,11 @@ def replace_event(event_id: int) -> Response:
     Fields left out take their defaults (empty), as on create.
     """
     _stored_event(event_id)
-    data, errors = _event_fields(_json_body())
-    item = _validated(data, errors)
-    _update(event_id, item)
+    body = _json_body()
+    options, _, option_errors = _options(body)
+    data, errors = _event_fields(body)
+    item = _validated(data, {**errors, **option_errors})
+    _update(event_id, item, options)
     return _event_response(event_id)
 
 
@@ -319,10 +409,12 @@ def update_event(event_id: int) -> Response:
     Each changed field is recorded in the event's history.
     """
     current = _stored_event(event_id)
-    data, errors = _event_fields(_json_body())
+    body = _json_body()
+    options, _, option_errors = _options(body)
+    data, errors = _event_fields(body)
     merged = {name: getattr(current, name) for name in EventCreate.model_fields} | data
-    item = _validated(merged, errors)
-    _update(event_id, item)
+    item = _validated(merged, {**errors, **option_errors})
+    _update(event_id, item, options)
     return _event_response(event_id)
 
 
@@ -346,6 +438,21 @@ def restore_event(event_id: int) -> Response:
         raise ApiError(409, f"event {event_id} is not deleted")
     writes.restore_event(get_session(), event_id)
     return _event_response(event_id)
+
+
+@bp.post(f"{EVENT_URL}/sources")
+@_doc(Operation(EventPublic, status=201, body=SourceCreate, errors=(404,)))
+def add_source(event_id: int) -> Response:
+    """Add a further source (another report) to an event; an address it already has is not added twice."""
+    _stored_event(event_id)
+    try:
+        source = SourceCreate.model_validate(_json_body())
+    except ValidationError as exc:
+        raise ApiError(
+            422, "the source is not valid: see the message for each field", field_errors(exc)
+        ) from None
+    added = stored_sources.add_source(get_session(), event_id, source)
+    return _event_response(event_id, 201 if added else 200)
 
 
 @bp.get(f"{EVENT_URL}/history")

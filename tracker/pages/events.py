@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tracker import csvio
 from tracker.clock import today
+from tracker.countries import canonical_country
 from tracker.db import get_engine, get_session
 from tracker.filters import parse_filters
 from tracker.forms import DATE_HINT, parse_event_form
@@ -23,12 +24,27 @@ bp = Blueprint("events", __name__)
 # Events ----------------------------------------------------------------------------------------
 
 
-def _form_page(values: dict[str, str], errors: dict[str, str], event_id: int | None = None) -> str:
+def _form_page(
+    values: dict[str, str],
+    errors: dict[str, str],
+    event_id: int | None = None,
+    refusal: InputError | None = None,
+) -> str:
+    asks = (
+        [
+            {"field": name, "given": values.get(name, ""), "suggestions": found}
+            for name, found in refusal.suggestions.items()
+        ]
+        if isinstance(refusal, writes.UnknownName)
+        else []
+    )
     return render_template(
         "event_form.html",
         values=values,
         errors=errors,
         event_id=event_id,
+        asks=asks,
+        looks_like=refusal.event_id if isinstance(refusal, writes.LooksLikeEvent) else None,
         officials=people.list_officials(get_session()),
         channels=tuple(Channel),
         statuses=tuple(Status),
@@ -50,21 +66,63 @@ def new_event() -> str:
     return _form_page({"date_precision": "day", "channel": "phone", "status": "held"}, {})
 
 
+def _choices(values: dict[str, str]) -> writes.Choices:
+    """What the person decided on the form where it asked: new names, a corroborated event, a separate contact."""
+    new: set[str] = set()
+    use: dict[str, str] = {}
+    for side in ("a", "b"):
+        for name, kind in ((f"official_{side}", "official"), (f"role_{side}", "post")):
+            decision = values.get(f"decide_{name}", "")
+            key = writes.choice_key(
+                kind, values.get(name, ""), canonical_country(values.get(f"country_{side}", ""))
+            )
+            if decision == "new":
+                new.add(key)
+            elif decision.startswith("use:"):
+                use[key] = decision.removeprefix("use:")
+    corroboration = values.get("corroboration", "")
+    corroborates = (
+        int(corroboration[7:])
+        if corroboration.startswith("source:") and corroboration[7:].isdigit()
+        else None
+    )
+    return writes.Choices(
+        new=frozenset(new), use=use, corroborates=corroborates, separate=corroboration == "separate"
+    )
+
+
+def _refused(exc: InputError) -> tuple[str, int]:
+    """The flash message and status of a refusal: a question (409) or bad input (400)."""
+    if isinstance(exc, writes.LooksLikeEvent):
+        return "This looks like a contact already recorded: choose below what to do.", 409
+    if isinstance(exc, writes.UnknownName):
+        return "Some names are not recorded yet but close to recorded ones: choose below.", 400
+    return "The event was not saved: please correct the fields marked below.", 400
+
+
 @bp.post("/events/new")
 def create_event() -> tuple[str, int] | BaseResponse:
-    """Save a contact event, or show the form again with a message next to each bad field."""
+    """Save a contact event, or show the form again with a message next to each bad field or a question."""
     values = {k: v for k, v in request.form.items() if k != "csrf_token"}
     item, errors = parse_event_form(values)
+    message, status = "The event was not saved: please correct the fields marked below.", 400
+    refusal = None
     if item is not None:
         try:
-            event = writes.add_event(get_session(), item)
+            event_id, result = writes.add_event(get_session(), item, choices=_choices(values))
         except InputError as exc:
-            errors = exc.errors
+            errors, refusal = exc.errors, exc
+            message, status = _refused(exc)
         else:
+            for _, warning in result.warnings:
+                flash(f"Saved, but note: {warning}.", "warning")
+            if result.corroborating:
+                flash(f"Added as a further source of event {event_id}: {_describe(item)}.", "success")
+                return redirect(url_for("events.event_page", event_id=event_id))
             flash(f"Saved: {_describe(item)}.", "success")
-            return redirect(url_for("timeline.timeline", _anchor=f"event-{event.id}"))
-    flash("The event was not saved: please correct the fields marked below.", "error")
-    return _form_page(values, errors), 400
+            return redirect(url_for("timeline.timeline", _anchor=f"event-{event_id}"))
+    flash(message, "error")
+    return _form_page(values, errors, refusal=refusal), status
 
 
 def _event_or_404(event_id: int, *, include_deleted: bool = False) -> EventRow:
@@ -77,7 +135,9 @@ def _event_or_404(event_id: int, *, include_deleted: bool = False) -> EventRow:
 @bp.get("/events/<id:event_id>")
 def event_page(event_id: int) -> str:
     """One event with all its fields, its source and its history."""
-    event = _event_or_404(event_id, include_deleted=True)
+    event = events.get_event(get_session(), event_id, include_deleted=True, lanes="post")
+    if event is None:
+        abort(404, description=f"There is no event {event_id}.")
     deleted = bool(events.is_deleted(get_session(), event_id))
     history = events.event_history(get_session(), event_id)
     return render_template("event.html", event=event, deleted=deleted, history=history)
@@ -107,11 +167,12 @@ def update_event(event_id: int) -> tuple[str, int] | BaseResponse:
     _event_or_404(event_id)
     values = {k: v for k, v in request.form.items() if k != "csrf_token"}
     item, errors = parse_event_form(values)
+    refusal = None
     if item is not None:
         try:
-            change = writes.update_event(get_session(), event_id, item)
+            change = writes.update_event(get_session(), event_id, item, choices=_choices(values))
         except InputError as exc:
-            errors = exc.errors
+            errors, refusal = exc.errors, exc
         else:
             if change is None:
                 flash("Nothing changed.", "info")
@@ -119,7 +180,7 @@ def update_event(event_id: int) -> tuple[str, int] | BaseResponse:
                 flash(f"Saved changes to {', '.join(change.changes)} of event {event_id}.", "success")
             return redirect(url_for("events.event_page", event_id=event_id))
     flash("The changes were not saved: please correct the fields marked below.", "error")
-    return _form_page(values, errors, event_id), 400
+    return _form_page(values, errors, event_id, refusal=refusal), 400
 
 
 @bp.post("/events/<id:event_id>/delete")
@@ -167,7 +228,15 @@ def events_csv() -> Response:
     )
 
 
-# Context events --------------------------------------------------------------------------------
+@bp.get("/sources.csv")
+def sources_csv() -> Response:
+    """Every further source of an event (the first is in the events CSV), keyed by event id."""
+    rows = (source for source, _ in events.list_sources(get_session()))
+    return Response(
+        csvio.export_csv(rows, csvio.SOURCE_COLUMNS),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="contact-sources-{today().isoformat()}.csv"'},
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -15,12 +15,15 @@ from tracker.db import get_session
 from tracker.importing import (
     CheckedFile,
     check_file,
+    choices_from,
     count,
     drop_upload,
     import_rows,
     load_upload,
     stash_upload,
 )
+from tracker.store.registry import registry
+from tracker.store.writes import Plan
 from tracker.vocabulary import Channel, Precision, Status
 
 bp = Blueprint("imports", __name__)
@@ -61,19 +64,40 @@ def _preview_page(
     token: str, filename: str, checked: CheckedFile, *, notice: str = "", status: int = 200
 ) -> tuple[str, int]:
     new_rows = checked.new_rows
+    lines = {i: line for i, (line, _) in enumerate(checked.rows)}
     page = render_template(
         "import_preview.html",
         token=token,
         filename=filename,
         fingerprint=checked.fingerprint,
-        row_count=len(checked.rows),
+        row_count=len(checked.rows) or len(checked.sources),
         new_count=len(new_rows),
-        existing_count=len(checked.plan.existing),
-        new_officials=checked.plan.new_officials,
+        existing_count=checked.skipped,
+        corroborating=checked.corroborating,
+        sources=checked.sources,
+        plan=checked.plan,
+        lines=lines,
+        tenures=[(_name(checked.plan, o), _title(checked.plan, p)) for o, p in checked.plan.tenures],
         rows=new_rows[:PREVIEW_ROWS],
         notice=notice,
+        writes_something=checked.writes_something,
+        decided=request.form if request.method == "POST" else {},
     )
     return page, status
+
+
+def _name(plan: Plan, official: int) -> str:
+    if official < 0:
+        return plan.officials[official].name
+    person = registry(get_session()).directory.people.get(official)
+    return person.name if person else str(official)
+
+
+def _title(plan: Plan, post: int) -> str:
+    if post < 0:
+        return plan.posts[post].name
+    found = registry(get_session()).book.posts.get(post)
+    return found.label if found else str(post)
 
 
 @bp.get("/import")
@@ -99,7 +123,7 @@ def upload() -> tuple[str, int]:
     checked = check_file(get_session(), data)
     if checked.errors:
         return _form_page(problems=checked.errors, filename=filename, status=400)
-    if not checked.rows:
+    if not checked.rows and not checked.sources:
         return _form_page(
             file_error=f"{filename} has the header line but no events below it",
             filename=filename,
@@ -131,13 +155,29 @@ def confirm(token: str) -> tuple[str, int] | BaseResponse:
             "check the new numbers and confirm again."
         )
         return _preview_page(token, filename, checked, notice=notice, status=409)
-    result, problems = import_rows(session, checked.rows)
+    decisions = {k.removeprefix("name:"): v for k, v in request.form.items() if k.startswith("name:") and v}
+    missing = [n for n in checked.plan.undecided if n.key not in decisions]
+    if missing:
+        notice = (
+            f"Choose, for each of the {count(len(missing), 'name')} marked below, the recorded name to use or "
+            "“record as new”: nothing was written yet."
+        )
+        return _preview_page(token, filename, checked, notice=notice, status=400)
+    choices = choices_from(decisions)
+    if decisions:
+        checked = check_file(session, data, choices)
+    result, problems = import_rows(session, checked, choices)
     if result is None:
         drop_upload(token)
         return _form_page(problems=problems, filename=filename, status=400)
     drop_upload(token)
+    further = (
+        f", {count(len(result.corroborating), 'further source')} of recorded contacts"
+        if result.corroborating
+        else ""
+    )
     flash(
-        f"Imported {count(len(result.added), 'event')} ({result.skipped} already present) from {filename}.",
+        f"Imported {count(len(result.added), 'event')}{further} ({result.skipped} already present) from {filename}.",
         "success",
     )
     return redirect(url_for("timeline.timeline"), 303)

@@ -8,7 +8,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from tracker.db import get_session
 from tracker.forms import DATE_HINT, parse_form
 from tracker.models import OfficialCreate, OfficialKind, PostUpdate, TenureCreate
+from tracker.names import clean_name
 from tracker.store import InputError, people
+from tracker.store import posts as stored_posts
 
 bp = Blueprint("officials", __name__)
 
@@ -70,8 +72,11 @@ def _official_page(
     page = render_template(
         "official.html",
         official=official,
-        tenures=people.list_tenures(session, official_id=official_id),
-        posts=people.list_posts(session),
+        tenures=stored_posts.list_tenures(session, official_id=official_id),
+        aliases=people.list_aliases(session, official_id),
+        events=people.event_counts(session).get(official_id, 0),
+        others=[o for o in people.list_official_summaries(session) if o.id != official_id],
+        posts=stored_posts.list_posts(session),
         values=values or current,
         errors=errors or {},
         tenure_values=tenure_values or {"country": official.country},
@@ -114,7 +119,7 @@ def add_tenure(official_id: int) -> tuple[str, int] | BaseResponse:
     item, errors = parse_form(values, TenureCreate, TENURE_FIELDS, dates=("start", "end"))
     if item is not None:
         try:
-            people.save_tenure(get_session(), official_id, item)
+            stored_posts.save_tenure(get_session(), official_id, item)
         except LookupError:
             abort(404, description=f"There is no official {official_id}.")
         flash(f"Recorded: {item.post} ({_span(item)}).", "success")
@@ -130,7 +135,7 @@ def update_tenure(official_id: int, tenure_id: int) -> tuple[str, int] | BaseRes
     item, errors = parse_form(values, TenureCreate, TENURE_FIELDS, dates=("start", "end"))
     if item is not None:
         try:
-            people.save_tenure(get_session(), official_id, item, tenure_id)
+            stored_posts.save_tenure(get_session(), official_id, item, tenure_id)
         except LookupError:
             abort(404, description=f"There is no tenure {tenure_id} of official {official_id}.")
         flash(f"Saved: {item.post} ({_span(item)}).", "success")
@@ -143,7 +148,7 @@ def update_tenure(official_id: int, tenure_id: int) -> tuple[str, int] | BaseRes
 def delete_tenure(official_id: int, tenure_id: int) -> BaseResponse:
     """Remove a tenure."""
     try:
-        people.delete_tenure(get_session(), tenure_id)
+        stored_posts.delete_tenure(get_session(), tenure_id)
     except LookupError:
         abort(404, description=f"There is no tenure {tenure_id}.")
     flash("Tenure removed.", "success")
@@ -153,7 +158,7 @@ def delete_tenure(official_id: int, tenure_id: int) -> BaseResponse:
 @bp.get("/posts")
 def posts() -> str:
     """Every post with its holders in order."""
-    return render_template("posts.html", posts=people.list_posts(get_session()))
+    return render_template("posts.html", posts=stored_posts.list_posts(get_session()))
 
 
 @bp.post("/posts/<id:post_id>")
@@ -164,7 +169,7 @@ def rename_post(post_id: int) -> BaseResponse:
         flash("Not renamed: " + "; ".join(f"{k} {v}" for k, v in errors.items()), "error")
         return redirect(url_for("officials.posts"), code=303)
     try:
-        people.rename_post(get_session(), post_id, item.title, item.country)
+        stored_posts.rename_post(get_session(), post_id, item.title, item.country)
     except LookupError:
         abort(404, description=f"There is no post {post_id}.")
     except InputError as exc:
@@ -182,7 +187,7 @@ def merge_post(post_id: int) -> BaseResponse:
         flash("Not merged: choose the post to merge into.", "error")
         return redirect(url_for("officials.posts"), code=303)
     try:
-        merged, kept, moved = people.merge_posts(get_session(), post_id, int(into))
+        merged, kept, moved = stored_posts.merge_posts(get_session(), post_id, int(into))
     except LookupError as exc:
         abort(404, description=str(exc))
     except InputError as exc:
@@ -190,6 +195,111 @@ def merge_post(post_id: int) -> BaseResponse:
         return redirect(url_for("officials.posts"), code=303)
     flash(f"Merged “{merged}” into “{kept}”: {moved} tenure(s) moved.", "success")
     return redirect(url_for("officials.posts", _anchor=f"post-{into}"), code=303)
+
+
+@bp.post("/officials/<id:official_id>/aliases")
+def add_alias(official_id: int) -> BaseResponse:
+    """Record another spelling of the official's name."""
+    name = request.form.get("alias", "").strip()
+    if not name:
+        flash("Not added: give the other spelling.", "error")
+        return redirect(url_for("officials.official", official_id=official_id), code=303)
+    try:
+        alias = people.add_alias(get_session(), official_id, clean_name(name))
+    except LookupError:
+        abort(404, description=f"There is no official {official_id}.")
+    except (InputError, ValueError) as exc:
+        flash(
+            "Not added: " + ("; ".join(exc.errors.values()) if isinstance(exc, InputError) else str(exc)),
+            "error",
+        )
+    else:
+        flash(f"“{alias.name}” now finds this official in the form, imports and the API.", "success")
+    return redirect(url_for("officials.official", official_id=official_id, _anchor="aliases"), code=303)
+
+
+@bp.post("/officials/<id:official_id>/aliases/<id:alias_id>/delete")
+def delete_alias(official_id: int, alias_id: int) -> BaseResponse:
+    """Forget a spelling."""
+    try:
+        alias = people.delete_alias(get_session(), alias_id)
+    except LookupError:
+        abort(404, description=f"There is no alias {alias_id}.")
+    flash(f"“{alias.name}” is no longer a spelling of this official.", "success")
+    return redirect(url_for("officials.official", official_id=official_id, _anchor="aliases"), code=303)
+
+
+@bp.post("/officials/<id:official_id>/merge")
+def merge_official(official_id: int) -> BaseResponse:
+    """Fold this official into another: events, tenures and spellings move; the name becomes a spelling."""
+    into = request.form.get("into", "")
+    if not into.isdigit():
+        flash("Not merged: choose the official to merge into.", "error")
+        return redirect(url_for("officials.official", official_id=official_id), code=303)
+    try:
+        done = people.merge_officials(get_session(), official_id, int(into))
+    except LookupError as exc:
+        abort(404, description=str(exc))
+    except InputError as exc:
+        flash("Not merged: " + "; ".join(exc.errors.values()), "error")
+        return redirect(url_for("officials.official", official_id=official_id), code=303)
+    extra = (
+        f"; {done.corroborated} event(s) that became the same contact are now one, with both sources"
+        if done.corroborated
+        else ""
+    )
+    flash(
+        f"Merged {done.merged} into {done.kept}: {done.events} event(s) and {done.tenures} tenure(s) moved{extra}. "
+        f"“{done.merged}” is now a spelling of {done.kept}.",
+        "success",
+    )
+    return redirect(url_for("officials.official", official_id=int(into)), code=303)
+
+
+@bp.post("/officials/<id:official_id>/delete")
+def delete_official(official_id: int) -> BaseResponse:
+    """Remove an official who is a side of no event."""
+    try:
+        official = people.delete_official(get_session(), official_id)
+    except LookupError:
+        abort(404, description=f"There is no official {official_id}.")
+    except InputError as exc:
+        flash("Not deleted: " + "; ".join(exc.errors.values()), "error")
+        return redirect(url_for("officials.official", official_id=official_id), code=303)
+    flash(f"Deleted {official.name}.", "success")
+    return redirect(url_for("officials.officials"), code=303)
+
+
+@bp.post("/posts/<id:post_id>/aliases")
+def add_post_alias(post_id: int) -> BaseResponse:
+    """Record another wording of a post's title."""
+    title = request.form.get("alias", "").strip()
+    if not title:
+        flash("Not added: give the other wording.", "error")
+        return redirect(url_for("officials.posts", _anchor=f"post-{post_id}"), code=303)
+    try:
+        alias = stored_posts.add_post_alias(get_session(), post_id, clean_name(title))
+    except LookupError:
+        abort(404, description=f"There is no post {post_id}.")
+    except (InputError, ValueError) as exc:
+        flash(
+            "Not added: " + ("; ".join(exc.errors.values()) if isinstance(exc, InputError) else str(exc)),
+            "error",
+        )
+    else:
+        flash(f"“{alias.title}” now names this post in events, imports and tenures.", "success")
+    return redirect(url_for("officials.posts", _anchor=f"post-{post_id}"), code=303)
+
+
+@bp.post("/posts/aliases/<id:alias_id>/delete")
+def delete_post_alias(alias_id: int) -> BaseResponse:
+    """Forget a wording of a post."""
+    try:
+        alias = stored_posts.delete_post_alias(get_session(), alias_id)
+    except LookupError:
+        abort(404, description=f"There is no post alias {alias_id}.")
+    flash(f"“{alias.title}” no longer names that post.", "success")
+    return redirect(url_for("officials.posts", _anchor=f"post-{alias.post_id}"), code=303)
 
 
 def _span(item: TenureCreate) -> str:

@@ -19,6 +19,7 @@ from tracker.models import PairAlertUpdate
 from tracker.posts import is_post_pair_key
 from tracker.store import alerts, context, events, people
 from tracker.store.events import EventRow
+from tracker.store.registry import registry
 from tracker.vocabulary import Channel, Status
 
 bp = Blueprint("timeline", __name__)
@@ -90,6 +91,12 @@ def _pair_rows(rows: Sequence[EventRow]) -> list[PairRow]:
     return found
 
 
+def _holder_changes(rows: Sequence[EventRow]) -> list[analysis.HolderChange]:
+    """Changes of holder on the lanes of ``rows``, dated by the tenures recorded."""
+    book = registry(get_session()).book
+    return analysis.holder_changes(rows, book.tenure_start)
+
+
 def _charts(
     rows: Sequence[EventRow], options: Options, title: str = "Timeline by pair"
 ) -> list[charts.Chart]:
@@ -98,7 +105,7 @@ def _charts(
         return []
     groups = analysis.by_pair(rows)
     gaps = {key: analysis.gaps(group) for key, group in groups.items()}
-    changes = analysis.holder_changes(rows) if options.lanes == "post" else []
+    changes = _holder_changes(rows) if options.lanes == "post" else []
     lane_words = (
         "post pair (it continues across changes of holder, marked in teal)"
         if options.lanes == "post"
@@ -236,7 +243,7 @@ def _pair_page(
         errors=errors,
         alert_errors=alert_errors,
         alert_values=request.form if alert_errors else {},
-        changes=analysis.holder_changes(rows) if options.lanes == "post" else [],
+        changes=_holder_changes(rows) if options.lanes == "post" else [],
         csv_url=url_for("events.events_csv", pair=key),
         as_of=today(),
         charts=_charts(rows, options, title="Timeline"),

@@ -1,8 +1,12 @@
-"""Reading contact events: filtered lists, pages, streams, one event, and its history."""
+"""Reading contact events: filtered lists, pages, streams, one event with its sources, its history.
+
+Each event carries its lane (the post pair, worked out on write) and its earliest and latest
+possible day, so reading never re-resolves posts; labels come from the session's registry.
+"""
 
 from __future__ import annotations
 
-import dataclasses
+import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -10,15 +14,24 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, col, select
 
+from tracker.countries import canonical_country, dyad_label
 from tracker.filters import EventFilter
-from tracker.models import ContactEvent, EventBase, EventChange, EventPublic, Official
-from tracker.names import country_variants, name_key
-from tracker.posts import PostBook, is_post_pair_key
-from tracker.store.people import post_book
+from tracker.models import (
+    ContactEvent,
+    EventBase,
+    EventChange,
+    EventPublic,
+    EventSource,
+    Official,
+    SourcePublic,
+)
+from tracker.names import name_key
+from tracker.posts import is_pair_key, is_post_pair_key
+from tracker.store.registry import Registry, registry
 
 
 class EventRow(EventPublic):
-    """A contact event as read for display, analysis and export: the API's fields, ids and posts.
+    """A contact event as read for display, analysis and export: the API's fields, ids, posts and lane.
 
     ``pair_key``/``pair_label`` name the event's lane: its person pair, or its post pair when
     read with ``lanes="post"``. Built from stored values without validation.
@@ -26,12 +39,17 @@ class EventRow(EventPublic):
 
     official_a_id: int = 0
     official_b_id: int = 0
+    post_a_id: int | None = None
+    post_b_id: int | None = None
     post_a: str = Field(default="", description="The post side A held on the date, as resolved.")
     post_b: str = Field(default="", description="The post side B held on the date, as resolved.")
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
     person_pair_key: str = ""
     person_pair_label: str = ""
     post_pair_key: str = ""
     post_pair_label: str = ""
+    dyad: str = ""
 
 
 #: How events are grouped into lanes: by the posts the sides held (default) or by the persons.
@@ -43,7 +61,7 @@ _I = aliased(Official, name="initiator")
 
 
 def _columns() -> list[Any]:
-    """The columns of an event's row: its stored fields (``EventBase``), its sides by name, its ids."""
+    """The columns of an event's row: its stored fields (``EventBase``), its sides by name, ids and lane."""
     return [
         col(ContactEvent.id),
         *(getattr(ContactEvent, name) for name in EventBase.model_fields),
@@ -55,11 +73,16 @@ def _columns() -> list[Any]:
         col(ContactEvent.pair_key),
         col(ContactEvent.official_a_id),
         col(ContactEvent.official_b_id),
+        col(ContactEvent.post_a_id),
+        col(ContactEvent.post_b_id),
+        col(ContactEvent.lane_key).label("post_pair_key"),
+        col(ContactEvent.earliest),
+        col(ContactEvent.latest),
     ]
 
 
 def event_select(flt: EventFilter | None = None, *, include_deleted: bool = False) -> sa.Select[Any]:
-    """The events (not deleted unless asked) narrowed by ``flt``'s database-side filters, by date."""
+    """The events (not deleted unless asked) narrowed by ``flt``, by date."""
     stmt = (
         sa.select(*_columns())
         .join(_A, col(_A.id) == col(ContactEvent.official_a_id))
@@ -78,13 +101,14 @@ def event_select(flt: EventFilter | None = None, *, include_deleted: bool = Fals
     if flt.date_to:
         stmt = stmt.where(col(ContactEvent.date) <= flt.date_to)
     if flt.country:
-        names = country_variants(flt.country)
-        stmt = stmt.where(sa.or_(sa.func.lower(_A.country).in_(names), sa.func.lower(_B.country).in_(names)))
+        country = canonical_country(flt.country)
+        stmt = stmt.where(sa.or_(col(_A.country) == country, col(_B.country) == country))
     if flt.official:
         key = name_key(flt.official)
         stmt = stmt.where(sa.or_(col(_A.name_key) == key, col(_B.name_key) == key))
-    if flt.pair and not is_post_pair_key(flt.pair):
-        stmt = stmt.where(col(ContactEvent.pair_key) == flt.pair)
+    if flt.pair:
+        column = ContactEvent.lane_key if is_post_pair_key(flt.pair) else ContactEvent.pair_key
+        stmt = stmt.where(col(column) == flt.pair if is_pair_key(flt.pair) else sa.false())
     if flt.channels:
         stmt = stmt.where(col(ContactEvent.channel).in_([str(c) for c in flt.channels]))
     if flt.statuses:
@@ -92,43 +116,45 @@ def event_select(flt: EventFilter | None = None, *, include_deleted: bool = Fals
     return stmt
 
 
-def _to_row(r: sa.Row[Any], posts: PostBook | None = None) -> EventRow:
+def _to_row(r: sa.Row[Any], reg: Registry, lanes: str = "person") -> EventRow:
     values = dict(r._mapping)
-    a, b = values["official_a"], values["official_b"]
-    first, second = (a, b) if values["official_a_id"] <= values["official_b_id"] else (b, a)
-    label = f"{first} – {second}"
-    row = EventRow.model_construct(
-        **values, pair_label=label, person_pair_key=values["pair_key"], person_pair_label=label
+    a, b = values["official_a_id"], values["official_b_id"]
+    person_label = reg.person_label(a, b)
+    lane = values["post_pair_key"] or values["pair_key"]
+    post_label = (
+        reg.lane_label(a, values["post_a_id"], b, values["post_b_id"]) if ":" not in lane else person_label
     )
-    if posts is not None:
-        resolved = posts.resolve(row)
-        row = row.model_copy(update=dataclasses.asdict(resolved))
-    return row
+    posts = reg.book.posts
+    post_a, post_b = posts.get(values["post_a_id"] or 0), posts.get(values["post_b_id"] or 0)
+    values.update(
+        post_pair_key=lane,
+        post_pair_label=post_label,
+        person_pair_key=values["pair_key"],
+        person_pair_label=person_label,
+        post_a=post_a.label if post_a else "",
+        post_b=post_b.label if post_b else "",
+        dyad=dyad_label(values["country_a"], values["country_b"]),
+    )
+    if lanes == "post":
+        values.update(pair_key=lane, pair_label=post_label)
+    else:
+        values["pair_label"] = person_label
+    return EventRow.model_construct(**values)
 
 
-def _rows(
-    session: Session, flt: EventFilter | None, lanes: str, result: Iterable[sa.Row[Any]]
-) -> Iterator[EventRow]:
-    post_pair = flt.pair if flt is not None and flt.pair and is_post_pair_key(flt.pair) else ""
-    # posts are only worked out where they are asked for (the CSV export does not need them)
-    posts = post_book(session) if lanes == "post" or post_pair else None
+def _rows(session: Session, lanes: str, result: Iterable[sa.Row[Any]]) -> Iterator[EventRow]:
+    reg = registry(session)
     for r in result:
-        row = _to_row(r, posts)
-        if post_pair and row.post_pair_key != post_pair:
-            continue
-        if lanes == "post":
-            row = row.model_copy(update={"pair_key": row.post_pair_key, "pair_label": row.post_pair_label})
-        yield row
+        yield _to_row(r, reg, lanes)
 
 
 def list_events(session: Session, *, flt: EventFilter | None = None, lanes: str = "person") -> list[EventRow]:
     """Events that are not deleted, sorted by date, narrowed by ``flt``.
 
     Each row's ``pair_key``/``pair_label`` name its lane: the person pair, or with
-    ``lanes="post"`` the pair of posts the two sides held on its date (then, or when ``flt``
-    names a post pair, the ``post_*`` fields are filled in).
+    ``lanes="post"`` the pair of posts the two sides held on its date.
     """
-    return list(_rows(session, flt, lanes, session.execute(event_select(flt))))
+    return list(_rows(session, lanes, session.execute(event_select(flt))))
 
 
 def iter_events(
@@ -137,28 +163,46 @@ def iter_events(
     """Events like ``list_events``, read in batches on a connection of their own (for streaming)."""
     with Session(engine) as session:
         result = session.execute(event_select(flt).execution_options(yield_per=1000))
-        yield from _rows(session, flt, lanes, result)
+        yield from _rows(session, lanes, result)
 
 
 def list_events_page(
     session: Session, *, flt: EventFilter | None = None, lanes: str = "person", limit: int, offset: int = 0
 ) -> tuple[list[EventRow], int]:
     """``limit`` events of ``list_events`` from ``offset`` on, and how many the whole list holds."""
-    if flt is not None and flt.pair and is_post_pair_key(flt.pair):
-        # a post pair is told from tenures in Python, so the page is cut there too
-        rows = list_events(session, flt=flt, lanes=lanes)
-        return rows[offset : offset + limit], len(rows)
     listed = event_select(flt).order_by(None).subquery()
     total = int(session.execute(sa.select(sa.func.count()).select_from(listed)).scalar_one())
     page = event_select(flt).limit(limit).offset(offset)
-    return list(_rows(session, flt, lanes, session.execute(page))), total
+    rows = list(_rows(session, lanes, session.execute(page)))
+    return with_sources(session, rows), total
 
 
-def get_event(session: Session, event_id: int, *, include_deleted: bool = False) -> EventRow | None:
-    """One event as read for display (with the posts its sides held), or None."""
+def with_sources(session: Session, rows: list[EventRow]) -> list[EventRow]:
+    """``rows`` with their corroborating sources filled in (one query)."""
+    if not rows:
+        return rows
+    found: dict[int, list[SourcePublic]] = {}
+    stmt = (
+        select(EventSource)
+        .where(col(EventSource.event_id).in_([r.id for r in rows]))
+        .order_by(col(EventSource.id))
+    )
+    for source in session.exec(stmt).all():
+        found.setdefault(source.event_id, []).append(
+            SourcePublic.model_validate(source, from_attributes=True)
+        )
+    for row in rows:
+        row.sources = found.get(row.id, [])
+    return rows
+
+
+def get_event(
+    session: Session, event_id: int, *, include_deleted: bool = False, lanes: str = "person"
+) -> EventRow | None:
+    """One event as read for display (with its posts, lane and sources), or None."""
     stmt = event_select(include_deleted=include_deleted).where(col(ContactEvent.id) == event_id)
     row = session.execute(stmt).first()
-    return _to_row(row, post_book(session)) if row else None
+    return with_sources(session, [_to_row(row, registry(session), lanes)])[0] if row else None
 
 
 def is_deleted(session: Session, event_id: int) -> bool | None:
@@ -183,10 +227,17 @@ def list_deleted_events(session: Session) -> list[EventRow]:
         .order_by(None)
         .order_by(col(ContactEvent.deleted_at).desc(), col(ContactEvent.id))
     )
-    return [_to_row(r) for r in session.execute(stmt)]
+    return list(_rows(session, "person", session.execute(stmt)))
 
 
 def event_history(session: Session, event_id: int) -> Sequence[EventChange]:
     """Every recorded change of an event, oldest first."""
     stmt = select(EventChange).where(EventChange.event_id == event_id).order_by(col(EventChange.id))
     return session.exec(stmt).all()
+
+
+def list_sources(session: Session) -> Iterator[tuple[EventSource, int]]:
+    """Every corroborating source with its event's id, by event."""
+    stmt = select(EventSource).order_by(col(EventSource.event_id), col(EventSource.id))
+    for source in session.exec(stmt):
+        yield source, source.event_id

@@ -1,58 +1,40 @@
-"""Officials, the posts they hold and their tenures: reading, matching and managing them."""
+"""Officials and the other spellings of their names: reading, matching, adding, merging, deleting."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from tracker.db import transaction
-from tracker.models import ContactEvent, Official, OfficialCreate, Post, Tenure, TenureCreate
-from tracker.names import name_key, post_key
-from tracker.posts import PostBook, PostRef, TenureSpan
+from tracker.models import (
+    ContactEvent,
+    EventChange,
+    EventSource,
+    Official,
+    OfficialAlias,
+    OfficialCreate,
+    Post,
+    Tenure,
+    pair_key,
+    utcnow,
+)
+from tracker.names import Suggestion, name_key, post_label
 from tracker.store.errors import InputError
+from tracker.store.registry import audit, forget, recompute_lanes, registry
 from tracker.vocabulary import guess_kind
-
-_POST_BOOK = "tracker.post_book"
-
-
-def post_book(session: Session) -> PostBook:
-    """Every tenure and post, read once per session (writes to tenures and posts forget it)."""
-    book = session.info.get(_POST_BOOK)
-    if book is None:
-        stmt = sa.select(
-            col(Tenure.id),
-            col(Tenure.official_id),
-            col(Tenure.post_id),
-            col(Post.title),
-            col(Post.country),
-            col(Tenure.start),
-            col(Tenure.end),
-        ).join(Post, col(Post.id) == col(Tenure.post_id))
-        tenures = [TenureSpan(*row) for row in session.execute(stmt)]
-        posts = [
-            PostRef(*row)
-            for row in session.execute(sa.select(col(Post.id), col(Post.title), col(Post.country)))
-        ]
-        book = session.info[_POST_BOOK] = PostBook(tenures, posts)
-    return book
-
-
-def forget_post_book(session: Session) -> None:
-    """Drop the session's post book after tenures or posts changed."""
-    session.info.pop(_POST_BOOK, None)
-
-
-# Officials ---------------------------------------------------------------------------------------
 
 
 def find_official(session: Session, name: str) -> Official | None:
-    """The official called ``name`` (matched by ``name_key``: case, spacing and Unicode form aside), if recorded."""
-    return session.exec(select(Official).where(Official.name_key == name_key(name))).first()
+    """The official called ``name``, or known under it as an alias (case, spacing and Unicode form aside)."""
+    person = registry(session).directory.find(name)
+    return session.get(Official, person.id) if person is not None else None
+
+
+def suggest_officials(session: Session, name: str, country: str = "") -> list[Suggestion]:
+    """Recorded officials whose name or alias is close to ``name`` ("did you mean")."""
+    return registry(session).directory.suggest(name, country)
 
 
 def new_official(session: Session, name: str, country: str) -> Official:
@@ -60,6 +42,7 @@ def new_official(session: Session, name: str, country: str) -> Official:
     official = Official(name=name, country=country, kind=guess_kind(name))
     session.add(official)
     session.flush()
+    forget(session)
     return official
 
 
@@ -70,27 +53,38 @@ class OfficialChoice:
     name: str
     country: str
     role: str
+    #: every post the official held, as labelled on lanes
+    posts: tuple[str, ...] = ()
 
 
 def list_officials(session: Session) -> list[OfficialChoice]:
     """Every official by name, with the post of their latest tenure."""
-    officials = session.exec(select(Official).order_by(Official.name)).all()
+    officials = session.exec(select(Official).order_by(col(Official.name))).all()
     latest_role: dict[int, str] = {}
-    tenures = session.exec(
-        select(Tenure.official_id, Post.title)
-        .join(Post, col(Post.id) == Tenure.post_id)
-        .order_by(sa.func.coalesce(col(Tenure.start), dt.date.min), col(Tenure.id))
+    tenures = session.execute(
+        sa.select(col(Tenure.official_id), col(Post.title), col(Post.country))
+        .join(Post, col(Post.id) == col(Tenure.post_id))
+        .order_by(col(Tenure.inferred).desc(), sa.nulls_first(col(Tenure.start)), col(Tenure.id))
     ).all()
-    for official_id, title in tenures:
-        latest_role[official_id] = title
+    held: dict[int, list[str]] = {}
+    for official_id, title, country in tenures:
+        latest_role[official_id] = label = post_label(title, country)
+        if label not in held.setdefault(official_id, []):
+            held[official_id].append(label)
     return [
-        OfficialChoice(name=o.name, country=o.country, role=latest_role.get(o.id or 0, "")) for o in officials
+        OfficialChoice(
+            name=o.name,
+            country=o.country,
+            role=latest_role.get(o.id or 0, ""),
+            posts=tuple(held.get(o.id or 0, ())),
+        )
+        for o in officials
     ]
 
 
 @dataclass(frozen=True, slots=True)
 class OfficialSummary:
-    """An official with how many events they took part in."""
+    """An official with how many events they took part in, the posts they held and their aliases."""
 
     id: int
     name: str
@@ -98,10 +92,11 @@ class OfficialSummary:
     kind: str
     events: int
     posts: str
+    aliases: tuple[str, ...] = ()
 
 
-def list_official_summaries(session: Session) -> list[OfficialSummary]:
-    """Every official by country and name, with event counts and the posts they held."""
+def event_counts(session: Session) -> dict[int, int]:
+    """How many events (not deleted) each official took part in."""
     counts: dict[int, int] = {}
     for column in (ContactEvent.official_a_id, ContactEvent.official_b_id):
         stmt = (
@@ -111,9 +106,23 @@ def list_official_summaries(session: Session) -> list[OfficialSummary]:
         )
         for official_id, n in session.execute(stmt):
             counts[official_id] = counts.get(official_id, 0) + n
+    return counts
+
+
+def list_official_summaries(session: Session) -> list[OfficialSummary]:
+    """Every official by country and name, with event counts, the posts they held and their aliases."""
+    from tracker.store.posts import list_tenures
+
+    counts = event_counts(session)
     posts: dict[int, list[str]] = {}
     for t in list_tenures(session):
-        posts.setdefault(t.official_id, []).append(t.post)
+        if t.post not in posts.setdefault(t.official_id, []):
+            posts[t.official_id].append(t.post)
+    aliases: dict[int, list[str]] = {}
+    for official_id, alias in session.execute(
+        sa.select(col(OfficialAlias.official_id), col(OfficialAlias.name)).order_by(col(OfficialAlias.name))
+    ):
+        aliases.setdefault(official_id, []).append(alias)
     officials = session.exec(select(Official).order_by(col(Official.country), col(Official.name))).all()
     return [
         OfficialSummary(
@@ -123,6 +132,7 @@ def list_official_summaries(session: Session) -> list[OfficialSummary]:
             kind=o.kind,
             events=counts.get(o.id or 0, 0),
             posts=", ".join(posts.get(o.id or 0, [])),
+            aliases=tuple(aliases.get(o.id or 0, ())),
         )
         for o in officials
     ]
@@ -133,224 +143,272 @@ def get_official(session: Session, official_id: int) -> Official | None:
     return session.get(Official, official_id)
 
 
-def save_official(session: Session, item: OfficialCreate, official_id: int | None = None) -> Official:
-    """Add an official, or change one; ``InputError`` when the name is taken by another."""
-    same = find_official(session, item.name)
-    if same is not None and same.id != official_id:
-        raise InputError({"name": f"{same.name!r} is already recorded"})
+def _taken(session: Session, name: str, official_id: int | None) -> str:
+    """A message when ``name`` is another official's name or alias ("" when free)."""
+    person = registry(session).directory.find(name)
+    if person is None or person.id == official_id:
+        return ""
+    if name_key(person.name) == name_key(name):
+        return f"{person.name!r} is already recorded"
+    return f"{name!r} is already recorded as another spelling of {person.name!r}"
+
+
+def save_official(
+    session: Session, item: OfficialCreate, official_id: int | None = None, *, by: str = ""
+) -> Official:
+    """Add an official, or change one; ``InputError`` when the name is another's name or alias."""
+    taken = _taken(session, item.name, official_id)
+    if taken:
+        raise InputError({"name": taken})
     with transaction(session):
         if official_id is None:
             official = Official(name=item.name, country=item.country, kind=item.kind)
             session.add(official)
+            session.flush()
+            audit(session, "official", official.id, "created", f"Added {item.name} ({item.country}).", by=by)
         else:
             found = session.get(Official, official_id)
             if found is None:
                 raise LookupError(f"no official {official_id}")
             official = found
+            before = {"name": official.name, "country": official.country, "kind": official.kind}
             official.sqlmodel_update(item.model_dump())
+            after = {"name": official.name, "country": official.country, "kind": str(official.kind)}
+            diff = {k: [before[k], after[k]] for k in before if str(before[k]) != after[k]}
+            if diff:
+                audit(session, "official", official_id, "updated", f"Changed {', '.join(diff)}.", diff, by=by)
+        forget(session)
     return official
 
 
-# Posts and tenures -------------------------------------------------------------------------------
+# Aliases -----------------------------------------------------------------------------------------
 
 
-def post_for(session: Session, title: str, country: str) -> Post:
-    """The post ``title`` of ``country`` as recorded (spelling aside, see ``post_key``), or a new one."""
-    key = post_key(title, country)
-    posts = session.exec(select(Post).order_by(col(Post.id))).all()
-    post = next((p for p in posts if post_key(p.title, p.country) == key), None)
-    if post is None:
-        post = Post(title=title, country=country)
-        session.add(post)
-        session.flush()
-        forget_post_book(session)
-    return post
-
-
-def ensure_tenure(session: Session, official: Official, title: str, country: str) -> None:
-    """Record that ``official`` held the post ``title`` (undated) unless a tenure of it exists."""
-    post = post_for(session, title, country or official.country)
-    held = session.exec(
-        select(Tenure).where(Tenure.official_id == official.id, Tenure.post_id == post.id)
-    ).first()
-    if held is None:
-        assert official.id is not None and post.id is not None
-        session.add(Tenure(official_id=official.id, post_id=post.id))
-        forget_post_book(session)
-
-
-@dataclass(frozen=True, slots=True)
-class TenureView:
-    """A tenure with its official and post, for display."""
-
-    id: int
-    official_id: int
-    official: str
-    post_id: int
-    post: str
-    country: str
-    start: dt.date | None
-    end: dt.date | None
-
-
-def _tenure_views(session: Session, *where: Any) -> list[TenureView]:
+def list_aliases(session: Session, official_id: int) -> list[OfficialAlias]:
+    """The other spellings of an official's name, alphabetically."""
     stmt = (
-        sa.select(
-            col(Tenure.id),
-            col(Tenure.official_id),
-            col(Official.name),
-            col(Post.id),
-            col(Post.title),
-            col(Post.country),
-            col(Tenure.start),
-            col(Tenure.end),
-        )
-        .join(Official, col(Official.id) == col(Tenure.official_id))
-        .join(Post, col(Post.id) == col(Tenure.post_id))
-        .where(*where)
-        .order_by(
-            col(Post.country),
-            col(Post.title),
-            sa.func.coalesce(col(Tenure.start), dt.date.min),
-            col(Tenure.id),
-        )
+        select(OfficialAlias)
+        .where(OfficialAlias.official_id == official_id)
+        .order_by(col(OfficialAlias.name))
     )
-    return [TenureView(*r) for r in session.execute(stmt)]
+    return list(session.exec(stmt).all())
 
 
-def list_tenures(
-    session: Session, *, official_id: int | None = None, post_id: int | None = None
-) -> list[TenureView]:
-    """Tenures by post and start date, optionally of one official or one post."""
-    where = []
-    if official_id is not None:
-        where.append(col(Tenure.official_id) == official_id)
-    if post_id is not None:
-        where.append(col(Tenure.post_id) == post_id)
-    return _tenure_views(session, *where)
-
-
-def save_tenure(
-    session: Session, official_id: int, item: TenureCreate, tenure_id: int | None = None
-) -> Tenure:
-    """Record that an official held a post (or change such a record); posts are matched by title."""
-    if session.get(Official, official_id) is None:
+def add_alias(
+    session: Session, official_id: int, name: str, *, by: str = "", commit: bool = True
+) -> OfficialAlias:
+    """Record another spelling of an official's name; ``InputError`` if it names someone else."""
+    official = session.get(Official, official_id)
+    if official is None:
         raise LookupError(f"no official {official_id}")
-    with transaction(session):
-        post = post_for(session, item.post, item.country)
-        if tenure_id is None:
-            tenure = Tenure(official_id=official_id, post_id=post.id or 0)
-            session.add(tenure)
-        else:
-            found = session.get(Tenure, tenure_id)
-            if found is None or found.official_id != official_id:
-                raise LookupError(f"no tenure {tenure_id}")
-            tenure = found
-            tenure.post_id = post.id or 0
-        tenure.start, tenure.end = item.start, item.end
-        forget_post_book(session)
-    return tenure
+    if name_key(name) == name_key(official.name):
+        raise InputError({"alias": f"{name!r} is the official's name itself"})
+    taken = _taken(session, name, official_id)
+    if taken:
+        raise InputError({"alias": taken})
+    with transaction(session, commit=commit):
+        existing = session.exec(select(OfficialAlias).where(OfficialAlias.name_key == name_key(name))).first()
+        if existing is not None:
+            return existing
+        alias = OfficialAlias(official_id=official_id, name=name)
+        session.add(alias)
+        audit(
+            session, "alias", official_id, "added", f"{name} is another spelling of {official.name}.", by=by
+        )
+        session.flush()
+        forget(session)
+    return alias
 
 
-def delete_tenure(session: Session, tenure_id: int) -> None:
-    """Remove a tenure. ``LookupError`` if there is none."""
-    tenure = session.get(Tenure, tenure_id)
-    if tenure is None:
-        raise LookupError(f"no tenure {tenure_id}")
+def delete_alias(session: Session, alias_id: int, *, by: str = "") -> OfficialAlias:
+    """Forget a spelling. ``LookupError`` if there is none."""
+    alias = session.get(OfficialAlias, alias_id)
+    if alias is None:
+        raise LookupError(f"no alias {alias_id}")
     with transaction(session):
-        session.delete(tenure)
-        forget_post_book(session)
+        session.delete(alias)
+        audit(session, "alias", alias.official_id, "deleted", f"{alias.name} is no longer a spelling.", by=by)
+        forget(session)
+    return alias
+
+
+# Merging and deleting -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class PostSummary:
-    """A post with its holders in order."""
+class MergeResult:
+    """What merging one official into another did."""
 
-    id: int
-    title: str
-    country: str
-    holders: list[TenureView]
-
-
-def list_posts(session: Session) -> list[PostSummary]:
-    """Every post by country and title, with its tenures by start date."""
-    by_post: dict[int, list[TenureView]] = {}
-    for t in list_tenures(session):
-        by_post.setdefault(t.post_id, []).append(t)
-    posts = session.exec(select(Post).order_by(col(Post.country), col(Post.title))).all()
-    return [PostSummary(p.id or 0, p.title, p.country, by_post.get(p.id or 0, [])) for p in posts]
+    merged: str
+    kept: str
+    events: int
+    tenures: int
+    corroborated: int
 
 
-def rename_post(session: Session, post_id: int, title: str, country: str) -> Post:
-    """Change a post's title or country; ``InputError`` if another post has them."""
-    post = session.get(Post, post_id)
-    if post is None:
-        raise LookupError(f"no post {post_id}")
-    key = post_key(title, country)
-    others = session.exec(select(Post).where(Post.id != post_id)).all()
-    other = next((p for p in others if post_key(p.title, p.country) == key), None)
-    if other is not None:
-        raise InputError({"title": f"there is already this post: {other.title!r} ({other.country})"})
-    with transaction(session):
-        post.title, post.country = title, country
-        forget_post_book(session)
-    return post
+def merge_officials(session: Session, official_id: int, into_id: int, *, by: str = "") -> MergeResult:
+    """Fold one official into another: events, tenures and aliases move, the name becomes an alias.
 
-
-def merge_posts(session: Session, post_id: int, into_id: int) -> tuple[str, str, int]:
-    """Move every tenure of one post to another and remove the first.
-
-    Returns (merged title, kept title, tenures moved); a tenure the kept post already has with
-    the same dates is dropped rather than doubled. ``LookupError`` if either post is missing.
+    Two events that become the same contact (same date, pair, channel and status) are one: the
+    later keeps nothing of its own but its source, which becomes a source of the earlier one.
     """
-    if post_id == into_id:
-        raise InputError({"into": "choose another post to merge into"})
-    post, into = session.get(Post, post_id), session.get(Post, into_id)
-    if post is None or into is None:
-        raise LookupError(f"no post {post_id if post is None else into_id}")
+    if official_id == into_id:
+        raise InputError({"into": "choose another official to merge into"})
+    official, into = session.get(Official, official_id), session.get(Official, into_id)
+    if official is None or into is None:
+        raise LookupError(f"no official {official_id if official is None else into_id}")
+    merged_name, kept_name = official.name, into.name
     with transaction(session):
-        kept = {
-            (t.official_id, t.start, t.end)
-            for t in session.exec(select(Tenure).where(Tenure.post_id == into_id))
-        }
         moved = 0
-        for tenure in session.exec(select(Tenure).where(Tenure.post_id == post_id)).all():
-            if (tenure.official_id, tenure.start, tenure.end) in kept:
-                session.delete(tenure)
-                continue
-            tenure.post_id = into_id
+        for event in session.exec(
+            select(ContactEvent).where(
+                sa.or_(
+                    col(ContactEvent.official_a_id) == official_id,
+                    col(ContactEvent.official_b_id) == official_id,
+                    col(ContactEvent.initiated_by_id) == official_id,
+                )
+            )
+        ).all():
+            if event.official_a_id == official_id:
+                event.official_a_id = into_id
+            if event.official_b_id == official_id:
+                event.official_b_id = into_id
+            if event.initiated_by_id == official_id:
+                event.initiated_by_id = into_id
+            if event.official_a_id == event.official_b_id:
+                raise InputError(
+                    {"into": f"{merged_name} and {kept_name} are the two sides of event {event.id}"}
+                )
+            event.pair_key = pair_key(event.official_a_id, event.official_b_id)
+            event.updated_at = utcnow()
+            session.add(
+                EventChange(
+                    event_id=event.id or 0,
+                    changed_by=by,
+                    action="updated",
+                    changes={"official": [merged_name, kept_name]},
+                )
+            )
             moved += 1
-        merged, kept_title = post.title, into.title
+        kept_spans = {
+            (t.post_id, t.start, t.end)
+            for t in session.exec(select(Tenure).where(Tenure.official_id == into_id))
+        }
+        tenures = 0
+        for tenure in session.exec(select(Tenure).where(Tenure.official_id == official_id)).all():
+            if (tenure.post_id, tenure.start, tenure.end) in kept_spans:
+                session.delete(tenure)
+            else:
+                tenure.official_id = into_id
+                tenures += 1
+        for alias in session.exec(
+            select(OfficialAlias).where(OfficialAlias.official_id == official_id)
+        ).all():
+            alias.official_id = into_id
         session.flush()
-        session.delete(post)
-        forget_post_book(session)
-    return merged, kept_title, moved
+        session.delete(official)
+        session.flush()
+        if name_key(merged_name) != name_key(kept_name):
+            session.add(OfficialAlias(official_id=into_id, name=merged_name))
+        session.flush()
+        corroborated = _fold_twins(session, into_id, by=by)
+        audit(
+            session,
+            "official",
+            into_id,
+            "merged",
+            f"Merged {merged_name} into {kept_name}: {moved} event(s), {tenures} tenure(s) moved; "
+            f"{merged_name} is now another spelling.",
+            {"merged": merged_name, "merged_id": official_id, "events": moved, "tenures": tenures},
+            by=by,
+        )
+        recompute_lanes(session, [into_id], commit=False)
+    forget(session)
+    return MergeResult(merged_name, kept_name, moved, tenures, corroborated)
 
 
-def load_tenures(
-    session: Session,
-    rows: Iterable[tuple[str, str, str, dt.date | None, dt.date | None]],
-    *,
-    commit: bool = True,
-) -> int:
-    """Record (official, post, country, start, end) tenures, creating officials; skips known ones.
+def _fold_twins(session: Session, official_id: int, *, by: str) -> int:
+    """Make events of one official that are now the same contact one event with both sources."""
+    events = session.exec(
+        select(ContactEvent)
+        .where(
+            sa.or_(
+                col(ContactEvent.official_a_id) == official_id, col(ContactEvent.official_b_id) == official_id
+            ),
+            col(ContactEvent.deleted_at).is_(None),
+        )
+        .order_by(col(ContactEvent.id))
+    ).all()
+    first: dict[tuple[object, ...], ContactEvent] = {}
+    folded = 0
+    for event in events:
+        same = (event.date, event.date_end, event.pair_key, event.channel, event.status)
+        kept = first.setdefault(same, event)
+        if kept is event:
+            continue
+        if event.source_url or event.source_publisher:
+            session.add(
+                EventSource(
+                    event_id=kept.id or 0,
+                    source_url=event.source_url,
+                    source_publisher=event.source_publisher,
+                    source_date=event.source_date,
+                    quote=event.summary[:2000],
+                )
+            )
+        for source in session.exec(select(EventSource).where(EventSource.event_id == event.id)).all():
+            source.event_id = kept.id or 0
+        event.deleted_at = utcnow()
+        session.add(
+            EventChange(
+                event_id=event.id or 0,
+                changed_by=by,
+                action="deleted",
+                changes={"merged_into": ["", str(kept.id)]},
+            )
+        )
+        folded += 1
+    return folded
 
-    With ``commit=False`` the tenures are only flushed, for the caller's transaction to commit.
-    """
-    added = 0
-    with transaction(session, commit=commit):
-        for name, title, country, start, end in rows:
-            official = find_official(session, name) or new_official(session, name, country)
-            post = post_for(session, title, country)
-            held = session.exec(
-                select(Tenure).where(Tenure.official_id == official.id, Tenure.post_id == post.id)
-            ).all()
-            if any(t.start == start and t.end == end for t in held):
-                continue
-            undated = [t for t in held if t.start is None and t.end is None]
-            tenure = undated[0] if undated else Tenure(official_id=official.id or 0, post_id=post.id or 0)
-            tenure.start, tenure.end = start, end
-            session.add(tenure)
-            added += 1
-        forget_post_book(session)
-    return added
+
+def delete_official(session: Session, official_id: int, *, by: str = "") -> Official:
+    """Remove an official who is a side of no event (deleted ones included), with their tenures and aliases."""
+    official = session.get(Official, official_id)
+    if official is None:
+        raise LookupError(f"no official {official_id}")
+    used = session.execute(
+        sa.select(sa.func.count())
+        .select_from(ContactEvent)
+        .where(
+            sa.or_(
+                col(ContactEvent.official_a_id) == official_id,
+                col(ContactEvent.official_b_id) == official_id,
+                col(ContactEvent.initiated_by_id) == official_id,
+            )
+        )
+    ).scalar_one()
+    if used:
+        raise InputError(
+            {
+                "official": f"{official.name} is a side of {used} event(s): merge them into another official instead"
+            }
+        )
+    with transaction(session):
+        for tenure in session.exec(select(Tenure).where(Tenure.official_id == official_id)).all():
+            session.delete(tenure)
+        for alias in session.exec(
+            select(OfficialAlias).where(OfficialAlias.official_id == official_id)
+        ).all():
+            session.delete(alias)
+        session.flush()
+        session.delete(official)
+        audit(
+            session,
+            "official",
+            official_id,
+            "deleted",
+            f"Deleted {official.name} ({official.country}).",
+            by=by,
+        )
+        forget(session)
+    return official

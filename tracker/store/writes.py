@@ -1,13 +1,25 @@
-"""The one write path of contact events (form, API, CSV import and seeds share it), and their history."""
+"""The one write path of contact events (form, API, CSV import and seeds share it), and their history.
+
+Writing is two steps. ``plan_events`` reads what is recorded once and works out, for every
+item, who its sides are (recorded officials and aliases, or new ones, with "did you mean"
+suggestions), which posts they held, and whether the item is a new contact, a contact already
+recorded, or another report (a corroborating source) of one — writing nothing. ``apply_plan``
+then stores it all in one transaction with bulk inserts. ``add_events``, ``add_event`` and
+``update_event`` do both.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from flask import current_app, has_app_context
+from sqlmodel import Session, col
 
+from tracker import analysis, clock
 from tracker.db import transaction
 from tracker.models import (
     EVENT_FIELDS,
@@ -15,102 +27,556 @@ from tracker.models import (
     EventBase,
     EventChange,
     EventCreate,
+    EventSource,
     Official,
+    OfficialAlias,
+    Post,
+    Tenure,
     as_text,
-    pair_key,
     utcnow,
 )
-from tracker.names import country_key, name_key, post_key
-from tracker.store import events, people
+from tracker.names import Suggestion, name_key, post_key
+from tracker.posts import lane_key, person_pair_key, suggest_posts
 from tracker.store.errors import BatchError, DuplicateError, InputError
+from tracker.store.registry import Registry, forget, recompute_lanes, registry
+from tracker.vocabulary import guess_kind
+
+#: A date may be this many days after today (UTC) before it counts as in the future.
+FUTURE_TOLERANCE = dt.timedelta(days=1)
+
+
+def reported_days() -> int:
+    """How many days before its date a "reported" event may have happened (``REPORTED_WINDOW_DAYS``)."""
+    if has_app_context():
+        return int(current_app.config.get("REPORTED_WINDOW_DAYS", analysis.REPORTED_DAYS))
+    return analysis.REPORTED_DAYS
+
+
+class UnknownName(InputError):
+    """A name to record for the first time that is close to recorded ones: ``suggestions`` by field."""
+
+    def __init__(self, fields: Mapping[str, tuple[str, list[Suggestion]]]) -> None:
+        self.suggestions = {name: [s.name for s in found] for name, (_, found) in fields.items()}
+        super().__init__(
+            {
+                name: f"{given!r} is not recorded: did you mean "
+                + " or ".join(f"“{s.name}”" for s in found)
+                + "? Choose it, or confirm that this is a new name"
+                for name, (given, found) in fields.items()
+            }
+        )
+
+
+class LooksLikeEvent(InputError):
+    """The item looks like another report of a recorded contact: add it as a source, or confirm it is separate."""
+
+    def __init__(self, event_id: int, description: str) -> None:
+        self.event_id = event_id
+        self.message = (
+            f"this looks like event {event_id} ({description}): the same pair on dates that can overlap. "
+            "Add this report as a source of it, or confirm that it is a separate contact"
+        )
+        super().__init__({"date": self.message})
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the person writing decided where the tracker asked.
+
+    ``new`` holds the keys (``choice_key``) of names confirmed as new ("*" for every one);
+    ``use`` maps a name's key to the recorded name to use instead; ``corroborates`` adds the
+    (one) item as a source of that event; ``separate`` records it as a contact of its own.
+    """
+
+    new: frozenset[str] = frozenset()
+    use: Mapping[str, str] = field(default_factory=dict)
+    corroborates: int | None = None
+    separate: bool = False
+    remember: bool = True  # keep a name chosen in ``use`` as an alias, so the next import knows it
+
+    def decided(self, key: str) -> str:
+        """ "new", the name to use instead, or "" when undecided."""
+        if key in self.use:
+            return self.use[key]
+        return "new" if "*" in self.new or key in self.new else ""
+
+
+def choice_key(kind: str, name: str, country: str = "") -> str:
+    """The key a decision about a new official or post is filed under."""
+    if kind == "post":
+        return f"post:{country}:{post_key(name, country)[0]}"
+    return f"official:{name_key(name)}"
 
 
 @dataclass
-class _Known:
-    """What one batch of writes has already matched or created, so each is looked up once."""
+class NewName:
+    """An official or post the write would record for the first time, with the closest recorded names."""
 
-    officials: dict[str, Official] = field(default_factory=dict)
-    tenures: set[tuple[int, str, str]] = field(default_factory=set)
-    created: list[str] = field(default_factory=list)
-    events: set[tuple[object, ...]] = field(default_factory=set)
-    ids: set[int] = field(default_factory=set)
+    kind: Literal["official", "post"]
+    name: str
+    country: str
+    suggestions: list[Suggestion]
+    items: list[int] = field(default_factory=list)
+    #: "new", the recorded name used instead, or "" (undecided)
+    decision: str = ""
+
+    @property
+    def key(self) -> str:
+        return choice_key(self.kind, self.name, self.country)
+
+    @property
+    def closest(self) -> str:
+        return self.suggestions[0].name if self.suggestions else ""
 
 
-def _official_for(session: Session, *, name: str, country: str, side: str, known: _Known) -> Official:
-    """The official called ``name``, or a new one (which needs a country); ``side`` is "a" or "b"."""
-    key = name_key(name)
-    official = known.officials.get(key) or people.find_official(session, name)
-    if official is None:
+@dataclass
+class ItemPlan:
+    """What writing one item does: ``add`` it, ``skip`` it (already recorded), or ``corroborate`` an event."""
+
+    index: int
+    item: EventCreate
+    official_a: int  # a recorded official's id, or a new one's (negative) place in the plan
+    official_b: int
+    post_a: int | None
+    post_b: int | None
+    earliest: dt.date
+    latest: dt.date
+    action: Literal["add", "skip", "corroborate"] = "add"
+    target_event: int | None = None  # corroborate or skip: the recorded event
+    target_item: int | None = None  # corroborate: an earlier item of the batch
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def pair_key(self) -> str:
+        return person_pair_key(self.official_a, self.official_b)
+
+    @property
+    def lane_key(self) -> str:
+        return lane_key(self.official_a, self.post_a, self.official_b, self.post_b)
+
+
+@dataclass
+class Plan:
+    """Everything a write would do, worked out without writing."""
+
+    items: list[ItemPlan] = field(default_factory=list)
+    problems: dict[int, InputError] = field(default_factory=dict)
+    officials: dict[int, NewName] = field(default_factory=dict)  # by (negative) place
+    posts: dict[int, NewName] = field(default_factory=dict)
+    tenures: list[tuple[int, int]] = field(default_factory=list)  # (official, post) to record, undated
+    #: names read as recorded ones: a sure misspelling, or as chosen (``decision`` is the name used)
+    matched: list[NewName] = field(default_factory=list)
+
+    def _matched(self, new: NewName) -> None:
+        if all(m.key != new.key for m in self.matched):
+            self.matched.append(new)
+        else:
+            next(m for m in self.matched if m.key == new.key).items.extend(new.items)
+
+    def of(self, action: str) -> list[ItemPlan]:
+        return [p for p in self.items if p.action == action]
+
+    @property
+    def undecided(self) -> list[NewName]:
+        return [n for n in (*self.officials.values(), *self.posts.values()) if not n.decision]
+
+    @property
+    def new_officials(self) -> list[NewName]:
+        return [n for n in self.officials.values() if n.decision in ("new", "")]
+
+    @property
+    def new_posts(self) -> list[NewName]:
+        return [n for n in self.posts.values() if n.decision in ("new", "")]
+
+    @property
+    def warnings(self) -> list[tuple[int, str]]:
+        return [(p.index, w) for p in self.items for w in p.warnings]
+
+
+@dataclass
+class AddResult:
+    """What ``add_events`` did: the ids of the events added, and the indexes of the items skipped or corroborating."""
+
+    added: list[int] = field(default_factory=list)
+    existing: list[int] = field(default_factory=list)
+    corroborating: list[int] = field(default_factory=list)
+    new_officials: list[str] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.existing)
+
+
+# Planning ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """A recorded event as matching reads it."""
+
+    id: int
+    date: dt.date
+    date_end: dt.date | None
+    pair_key: str
+    lane_key: str
+    channel: str
+    status: str
+    earliest: dt.date
+    latest: dt.date
+    source_url: str
+    deleted: bool
+
+
+class _Planner:
+    """Works out a plan for a batch of items against what one registry knows."""
+
+    def __init__(self, session: Session, reg: Registry, choices: Choices, *, batch: bool) -> None:
+        self.session = session
+        self.reg = reg
+        self.choices = choices
+        self.batch = batch
+        self.plan = Plan()
+        self._new_officials: dict[str, int] = {}
+        self._new_posts: dict[tuple[str, str], int] = {}
+        self._new_tenures: set[tuple[int, int]] = set()
+        self._countries: dict[int, str] = {}
+
+    # --- sides ---
+
+    def official(self, index: int, name: str, country: str, side: str, asked: dict[str, Any]) -> int | None:
+        person = self.reg.directory.find(name)
+        if person is not None:
+            if country and person.country and person.country != country:
+                raise InputError(
+                    {
+                        f"country_{side}": f"{person.name!r} is recorded with country {person.country!r}, not {country!r}"
+                    }
+                )
+            return person.id
+        key = name_key(name)
+        if key in self._new_officials:
+            place = self._new_officials[key]
+            self.plan.officials[place].items.append(index)
+            known = self._countries[place]
+            if country and known and country != known:
+                raise InputError(
+                    {f"country_{side}": f"{name!r} is given as of {known!r} on another row, not {country!r}"}
+                )
+            return place
+        found = self.reg.directory.suggest(name, country)
+        decision = self.choices.decided(choice_key("official", name))
+        if decision and decision != "new":
+            chosen = self.reg.directory.find(decision)
+            if chosen is None:
+                raise InputError({f"official_{side}": f"{decision!r} is not a recorded official"})
+            self.plan._matched(NewName("official", name, country, found, [index], chosen.name))
+            return chosen.id
+        if not decision and found:
+            if self.batch and found[0].confident:
+                chosen = self.reg.directory.find(found[0].name)
+                assert chosen is not None
+                self.plan._matched(NewName("official", name, country, found, [index], chosen.name))
+                return chosen.id
+            if not self.batch:
+                asked[f"official_{side}"] = (name, found)
+                return None
         if not country:
             raise InputError({f"country_{side}": f"give the country of new official {name!r}"})
-        official = people.new_official(session, name, country)
-        known.created.append(official.name)
-    elif country and official.country and country_key(official.country) != country_key(country):
-        raise InputError(
-            {
-                f"country_{side}": f"{official.name!r} is recorded with country {official.country!r}, not {country!r}"
-            }
+        place = -(len(self._new_officials) + 1)
+        self._new_officials[key] = place
+        self._countries[place] = country
+        self.plan.officials[place] = NewName(
+            "official", name, country, found, [index], decision if decision else ("" if found else "new")
         )
-    elif country and not official.country:
-        official.country = country
-    known.officials[key] = official
-    return official
+        return place
+
+    def country_of(self, official: int) -> str:
+        if official > 0:
+            person = self.reg.directory.people.get(official)
+            return person.country if person else ""
+        return self._countries.get(official, "")
+
+    def _needs_tenure(self, official: int, post: int) -> None:
+        if (official, post) in self._new_tenures:
+            return
+        if (
+            official > 0
+            and post > 0
+            and any(t.post_id == post for t in self.reg.book.tenures.get(official, []))
+        ):
+            return
+        self._new_tenures.add((official, post))
+        self.plan.tenures.append((official, post))
+
+    def post(
+        self, index: int, official: int, role: str, day: dt.date, side: str, asked: dict[str, Any]
+    ) -> int | None:
+        book = self.reg.book
+        country = self.country_of(official)
+        if role:
+            named = book.match(role, country)
+            if named is None:
+                named = self._new_posts.get(post_key(role, country))
+            if named is not None:
+                self._needs_tenure(official, named)
+                return named
+            if official > 0:
+                held = [t for t in book.tenures.get(official, []) if t.dated and t.covers(day)]
+                if held:  # a wording no post has: a variant of what the official held that day
+                    return max(held, key=lambda t: (t.start or dt.date.min, t.id)).post_id
+                handover = book._handover(official, day)
+                if handover is not None:
+                    return handover
+            found = suggest_posts(book, role, country)
+            decision = self.choices.decided(choice_key("post", role, country))
+            if decision and decision != "new":
+                chosen = book.match(decision, country)
+                if chosen is None:
+                    raise InputError({f"role_{side}": f"{decision!r} is not a recorded post of {country}"})
+                self.plan._matched(NewName("post", role, country, found, [index], decision))
+                self._needs_tenure(official, chosen)
+                return chosen
+            if not decision and found:
+                if self.batch and found[0].confident:
+                    chosen = book.match(found[0].name, country)
+                    if chosen is not None:
+                        self.plan._matched(NewName("post", role, country, found, [index], found[0].name))
+                        self._needs_tenure(official, chosen)
+                        return chosen
+                if not self.batch:
+                    asked[f"role_{side}"] = (role, found)
+                    return None
+            place = -(len(self._new_posts) + 1)
+            self._new_posts[post_key(role, country)] = place
+            self.plan.posts[place] = NewName(
+                "post", role, country, found, [index], decision if decision else ("" if found else "new")
+            )
+            self._needs_tenure(official, place)
+            return place
+        if official > 0:
+            found_post = book.post_of(official, "", country, day)
+            if found_post is not None:
+                return found_post
+        inferred = [p for o, p in self.plan.tenures if o == official]
+        return inferred[0] if inferred else None
+
+    # --- items ---
+
+    def item(self, index: int, item: EventCreate) -> ItemPlan:
+        today = clock.today()
+        problems: dict[str, str] = {}
+        for name in ("date", "date_end"):
+            value = getattr(item, name)
+            if value is not None and value > today + FUTURE_TOLERANCE:
+                problems[name] = (
+                    f"is in the future: {value.isoformat()} is after today ({today.isoformat()}, UTC)"
+                )
+        if problems:
+            raise InputError(problems)
+        asked: dict[str, Any] = {}
+        a = self.official(index, item.official_a, item.country_a, "a", asked)
+        b = self.official(index, item.official_b, item.country_b, "b", asked)
+        if a is not None and a == b:
+            raise InputError({"official_b": "must differ from the first side"})
+        post_a = self.post(index, a, item.role_a, item.date, "a", asked) if a is not None else None
+        post_b = self.post(index, b, item.role_b, item.date, "b", asked) if b is not None else None
+        if asked:
+            raise UnknownName(asked)
+        assert a is not None and b is not None
+        earliest, latest = analysis.date_bounds(
+            item.date, item.date_end, item.date_precision, reported_days=reported_days()
+        )
+        planned = ItemPlan(index, item, a, b, post_a, post_b, earliest, latest)
+        for official, post in ((a, post_a), (b, post_b)):
+            if official > 0 and post is not None and post > 0:
+                warning = self.reg.book.outside_tenure(official, post, item.date)
+                if warning:
+                    person = self.reg.directory.people.get(official)
+                    planned.warnings.append(f"{person.name if person else official}: {warning}")
+        return planned
 
 
-def _ensure_tenure(session: Session, official: Official, title: str, country: str, known: _Known) -> None:
-    """Record that ``official`` held the post ``title`` (undated) unless a tenure of it exists."""
-    key = (official.id or 0, *post_key(title, country or official.country))
-    if title and key not in known.tenures:
-        people.ensure_tenure(session, official, title, country)
-        known.tenures.add(key)
+def _compatible(a: str, b: str) -> bool:
+    return a == b or "unknown" in (a, b)
 
 
-def _apply(
-    session: Session, event: ContactEvent, item: EventCreate, known: _Known
-) -> tuple[Official, Official]:
-    """Set ``event``'s fields from ``item``, matching or creating its officials and posts."""
-    a = _official_for(session, name=item.official_a, country=item.country_a, side="a", known=known)
-    b = _official_for(session, name=item.official_b, country=item.country_b, side="b", known=known)
-    assert a.id is not None and b.id is not None
-    if a.id == b.id:
-        raise InputError({"official_b": "must differ from the first side"})
-    _ensure_tenure(session, a, item.role_a, item.country_a, known)
-    _ensure_tenure(session, b, item.role_b, item.country_b, known)
-    initiator = {name_key(a.name): a, name_key(b.name): b}.get(name_key(item.initiated_by))
-    for name in EventBase.model_fields:
-        setattr(event, name, getattr(item, name))
-    event.official_a_id = a.id
-    event.official_b_id = b.id
-    event.pair_key = pair_key(a.id, b.id)
-    event.initiated_by_id = initiator.id if initiator else None
-    return a, b
-
-
-def _same_as(event: ContactEvent) -> tuple[object, ...]:
-    """What makes two events the same contact: date, end date, pair, channel and status."""
-    return (event.date, event.date_end, event.pair_key, str(event.channel), str(event.status))
-
-
-def _stored_same(
-    session: Session, event: ContactEvent, *, exclude_id: int | None = None
-) -> ContactEvent | None:
-    """A stored event (deleted ones included) that is the same contact as ``event``."""
-    stmt = select(ContactEvent).where(
-        ContactEvent.date == event.date,
-        ContactEvent.pair_key == event.pair_key,
-        ContactEvent.channel == str(event.channel),
-        ContactEvent.status == str(event.status),
-        ContactEvent.date_end == event.date_end if event.date_end else col(ContactEvent.date_end).is_(None),
+def _stored_events(session: Session, pairs: set[str], lanes: set[str], exclude: int | None) -> list[_Stored]:
+    if not pairs and not lanes:
+        return []
+    found: dict[int, _Stored] = {}
+    columns = (
+        col(ContactEvent.id),
+        col(ContactEvent.date),
+        col(ContactEvent.date_end),
+        col(ContactEvent.pair_key),
+        col(ContactEvent.lane_key),
+        col(ContactEvent.channel),
+        col(ContactEvent.status),
+        col(ContactEvent.earliest),
+        col(ContactEvent.latest),
+        col(ContactEvent.source_url),
+        col(ContactEvent.deleted_at).is_not(None),
+        col(ContactEvent.date_precision),
     )
-    if exclude_id is not None:
-        stmt = stmt.where(ContactEvent.id != exclude_id)
-    return session.exec(stmt).first()
+    for column, keys in ((ContactEvent.pair_key, pairs), (ContactEvent.lane_key, lanes)):
+        chosen = sorted(keys)
+        for start in range(0, len(chosen), 500):
+            stmt = sa.select(*columns).where(col(column).in_(chosen[start : start + 500]))
+            for r in session.execute(stmt):
+                if r[0] == exclude or r[0] in found:
+                    continue
+                lo, hi = (r[7], r[8]) if r[7] is not None else analysis.date_bounds(r[1], r[2], r[11])
+                found[r[0]] = _Stored(r[0], r[1], r[2], r[3], r[4], r[5], r[6], lo, hi, r[9], bool(r[10]))
+    return list(found.values())
 
 
-def _duplicate(stored: ContactEvent | None) -> DuplicateError:
-    if stored is None:
-        return DuplicateError()
-    return DuplicateError(stored.id, deleted=stored.deleted_at is not None)
+def _source_urls(session: Session, event_ids: Iterable[int]) -> dict[int, set[str]]:
+    urls: dict[int, set[str]] = {}
+    ids = sorted(set(event_ids))
+    for start in range(0, len(ids), 500):
+        stmt = sa.select(col(EventSource.event_id), col(EventSource.source_url)).where(
+            col(EventSource.event_id).in_(ids[start : start + 500])
+        )
+        for event_id, url in session.execute(stmt):
+            urls.setdefault(event_id, set()).add(url)
+    return urls
+
+
+def _describe(s: _Stored) -> str:
+    return f"{s.date.isoformat()}, {s.channel.replace('_', ' ')}, {s.status}"
+
+
+def plan_events(
+    session: Session,
+    items: Sequence[EventCreate],
+    *,
+    choices: Choices | None = None,
+    batch: bool = True,
+    exclude_id: int | None = None,
+) -> Plan:
+    """Work out what writing ``items`` would do, writing nothing.
+
+    In a ``batch`` (an import) a name that is surely a misspelling of a recorded one is read as
+    it, other close names wait for a decision (``Plan.undecided``), and another report of a
+    recorded contact (or of an earlier row) becomes a source of it. One item at a time (the form,
+    the API) every close name raises ``UnknownName`` and another report ``LooksLikeEvent``,
+    unless ``choices`` settles them. The same contact recorded twice (same date, end date, pair,
+    channel and status) is skipped in a batch and ``DuplicateError`` otherwise.
+    """
+    choices = choices or Choices()
+    planner = _Planner(session, registry(session), choices, batch=batch)
+    plan = planner.plan
+    for index, item in enumerate(items):
+        try:
+            plan.items.append(planner.item(index, item))
+        except InputError as exc:
+            plan.problems[index] = exc
+    live = [p for p in plan.items]
+    pairs = {p.pair_key for p in live if p.official_a > 0 and p.official_b > 0}
+    lanes = {p.lane_key for p in live if _is_post_lane(p)}
+    stored = _stored_events(session, pairs, lanes, exclude_id)
+    exact = {(s.date, s.date_end, s.pair_key, s.channel, s.status): s for s in stored}
+    by_pair: dict[str, list[_Stored]] = {}
+    for s in stored:
+        by_pair.setdefault(s.pair_key, []).append(s)
+        if s.lane_key and s.lane_key != s.pair_key and ":" not in s.lane_key:
+            by_pair.setdefault(s.lane_key, []).append(s)
+    for group in by_pair.values():
+        group.sort(key=lambda s: s.earliest)
+    urls = _source_urls(session, [s.id for s in stored]) if stored else {}
+    seen: dict[tuple[object, ...], ItemPlan] = {}
+    batch_by_pair: dict[str, list[ItemPlan]] = {}
+    for p in plan.items:
+        item = p.item
+        same = (item.date, item.date_end, p.pair_key, str(item.channel), str(item.status))
+        twin = exact.get(same)
+        if twin is not None:
+            if batch:
+                known_urls = {twin.source_url, *urls.get(twin.id, set())}
+                if not item.source_url or item.source_url in known_urls or twin.deleted:
+                    p.action, p.target_event = "skip", twin.id
+                else:
+                    p.action, p.target_event = "corroborate", twin.id
+                continue
+            if choices.corroborates == twin.id:
+                p.action, p.target_event = "corroborate", twin.id
+                continue
+            plan.problems[p.index] = DuplicateError(twin.id, deleted=twin.deleted)
+            continue
+        if same in seen:
+            earlier = seen[same]
+            if not batch:
+                plan.problems[p.index] = DuplicateError()
+                continue
+            new_source = bool(item.source_url) and item.source_url != earlier.item.source_url
+            p.action, p.target_item = ("corroborate" if new_source else "skip"), earlier.index
+            continue
+        keys = [p.pair_key] + ([p.lane_key] if _is_post_lane(p) else [])
+        candidate = None if choices.separate else _overlapping(p, keys, by_pair)
+        if candidate is not None:
+            if batch or choices.corroborates == candidate.id:
+                known_urls = {candidate.source_url, *urls.get(candidate.id, set())}
+                if batch and item.source_url and item.source_url in known_urls:
+                    p.action, p.target_event = "skip", candidate.id
+                else:
+                    p.action, p.target_event = "corroborate", candidate.id
+                continue
+            plan.problems[p.index] = LooksLikeEvent(candidate.id, _describe(candidate))
+            continue
+        if batch and not choices.separate:
+            earlier_item = _overlapping_item(p, keys, batch_by_pair)
+            if earlier_item is not None:
+                p.action, p.target_item = "corroborate", earlier_item.index
+                continue
+        if not batch and choices.corroborates is not None:
+            plan.problems[p.index] = InputError(
+                {"corroborates": f"event {choices.corroborates} is not this contact"}
+            )
+            continue
+        seen[same] = p
+        for key in keys:
+            batch_by_pair.setdefault(key, []).append(p)
+    plan.items = [p for p in plan.items if p.index not in plan.problems]
+    return plan
+
+
+def _is_post_lane(p: ItemPlan) -> bool:
+    return p.post_a is not None and p.post_b is not None and p.post_a != p.post_b
+
+
+def _overlapping(p: ItemPlan, keys: list[str], by_pair: Mapping[str, list[_Stored]]) -> _Stored | None:
+    """The recorded contact (not deleted) of the same pair, on dates that can overlap, closest first."""
+    found: list[_Stored] = []
+    for key in keys:
+        for s in by_pair.get(key, []):
+            if s.earliest > p.latest:
+                break
+            if not s.deleted and s.latest >= p.earliest and _compatible(s.status, str(p.item.status)):
+                found.append(s)
+    if not found:
+        return None
+    middle = p.earliest + (p.latest - p.earliest) / 2
+    return min(found, key=lambda s: (s.channel != p.item.channel, abs((s.earliest - middle).days), s.id))
+
+
+def _overlapping_item(p: ItemPlan, keys: list[str], by_pair: Mapping[str, list[ItemPlan]]) -> ItemPlan | None:
+    """An earlier item of the batch that is the same contact, unless both carry ids (deliberate records)."""
+    both_ids = getattr(p.item, "id", None) is not None
+    for key in keys:
+        for other in by_pair.get(key, []):
+            if both_ids and getattr(other.item, "id", None) is not None:
+                continue
+            if (
+                other.earliest <= p.latest
+                and other.latest >= p.earliest
+                and _compatible(str(other.item.status), str(p.item.status))
+            ):
+                return other
+    return None
+
+
+# Applying ----------------------------------------------------------------------------------------
 
 
 def _snapshot(source: object) -> dict[str, str]:
@@ -127,94 +593,210 @@ def _stored_text(item: EventCreate, a: Official, b: Official) -> dict[str, str]:
     return text
 
 
-@dataclass
-class AddResult:
-    """What ``add_events`` did (or, on a dry run, would do).
+def _table(model: type[Any]) -> sa.Table:
+    table: sa.Table = model.__table__
+    return table
 
-    ``new`` and ``existing`` are indexes into the items given: the events added, and those
-    skipped as already stored (or repeated earlier in the batch). ``added`` holds the stored
-    events (empty on a dry run).
-    """
 
-    added: list[ContactEvent] = field(default_factory=list)
-    new: list[int] = field(default_factory=list)
-    existing: list[int] = field(default_factory=list)
-    new_officials: list[str] = field(default_factory=list)
+def _create_identities(
+    session: Session, plan: Plan, choices: Choices
+) -> tuple[dict[int, int], dict[int, int], set[int]]:
+    """Insert the plan's new officials, posts and undated tenures; the real ids of each (negative) place."""
+    officials: dict[int, int] = {}
+    for place, new in plan.officials.items():
+        official = Official(name=new.name, country=new.country, kind=guess_kind(new.name))
+        session.add(official)
+        session.flush()
+        officials[place] = official.id or 0
+    if choices.remember:  # a spelling someone chose to read as a recorded official is kept as its alias
+        for matched in plan.matched:
+            person = registry(session).directory.find(matched.decision)
+            if matched.kind == "official" and matched.key in choices.use and person is not None:
+                if registry(session).directory.find(matched.name) is None:
+                    session.add(OfficialAlias(official_id=person.id, name=matched.name))
+    posts: dict[int, int] = {}
+    for place, new in plan.posts.items():
+        post = Post(title=new.name, country=new.country)
+        session.add(post)
+        session.flush()
+        posts[place] = post.id or 0
+    touched: set[int] = set()
+    for official_place, post_place in plan.tenures:
+        official_id = officials.get(official_place, official_place)
+        post_id = posts.get(post_place, post_place)
+        if official_id > 0 and post_id > 0:
+            session.add(Tenure(official_id=official_id, post_id=post_id, inferred=True))
+            touched.add(official_id)
+    session.flush()
+    if officials or posts or touched or plan.matched:
+        forget(session)
+    return officials, posts, touched
+
+
+def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices | None = None) -> AddResult:
+    """Store a plan of ``plan_events`` in one transaction (the caller checked its problems)."""
+    choices = choices or Choices()
+    result = AddResult(warnings=plan.warnings)
+    if plan.problems:
+        raise BatchError(plan.problems)
+    undecided = plan.undecided
+    if undecided:
+        raise BatchError(
+            {
+                n.items[0]: InputError(
+                    {
+                        "official_a"
+                        if n.kind == "official"
+                        else "role_a": f"{n.name!r}: choose a recorded name or confirm it is new"
+                    }
+                )
+                for n in undecided
+            }
+        )
+    with transaction(session):
+        officials, _posts, touched = _create_identities(session, plan, choices)
+        reg = registry(session)
+        people = {o.id: o for o in session.execute(sa.select(Official)).scalars()}
+        now = utcnow()
+        adding = plan.of("add")
+        wanted = [getattr(p.item, "id", None) for p in adding]
+        taken = _taken_ids(session, [i for i in wanted if i is not None])
+        events_table = _table(ContactEvent)
+        rows_with_ids: list[dict[str, Any]] = []
+        rows: list[dict[str, Any]] = []
+        order: list[tuple[bool, ItemPlan]] = []
+        used_ids: set[int] = set()
+        for p, want in zip(adding, wanted, strict=True):
+            a_id, b_id = officials.get(p.official_a, p.official_a), officials.get(p.official_b, p.official_b)
+            a, b = people[a_id], people[b_id]
+            values: dict[str, Any] = {name: getattr(p.item, name) for name in EventBase.model_fields}
+            values.update(
+                official_a_id=a_id,
+                official_b_id=b_id,
+                pair_key=person_pair_key(a_id, b_id),
+                initiated_by_id={name_key(a.name): a_id, name_key(b.name): b_id}.get(
+                    name_key(p.item.initiated_by)
+                ),
+                earliest=p.earliest,
+                latest=p.latest,
+                created_at=now,
+                updated_at=now,
+                deleted_at=None,
+            )
+            lane = reg.book.lane(_SidedItem(a_id, b_id, p.item, a.country, b.country))
+            values.update(post_a_id=lane.post_a_id, post_b_id=lane.post_b_id, lane_key=lane.key)
+            for name in ("date_precision", "channel", "status"):
+                values[name] = str(values[name])
+            if want is not None and want not in taken and want not in used_ids:
+                values["id"] = want
+                used_ids.add(want)
+                rows_with_ids.append(values)
+                order.append((True, p))
+            else:
+                rows.append(values)
+                order.append((False, p))
+        connection = session.connection()
+        new_ids: list[int] = []
+        if rows_with_ids:
+            connection.execute(events_table.insert(), rows_with_ids)
+            _advance_id_sequence(session)
+        if rows:
+            inserted = connection.execute(
+                events_table.insert().returning(events_table.c.id, sort_by_parameter_order=True), rows
+            )
+            new_ids = [r[0] for r in inserted]
+        ids_iter = iter(new_ids)
+        id_of_item: dict[int, int] = {}
+        history: list[dict[str, Any]] = []
+        for (explicit, p), values in zip(order, _in_order(order, rows_with_ids, rows), strict=True):
+            event_id = values["id"] if explicit else next(ids_iter)
+            id_of_item[p.index] = event_id
+            a, b = people[values["official_a_id"]], people[values["official_b_id"]]
+            created = {k: ["", v] for k, v in _stored_text(p.item, a, b).items() if v}
+            history.append(
+                {
+                    "event_id": event_id,
+                    "changed_at": now,
+                    "changed_by": by,
+                    "action": "created",
+                    "changes": created,
+                }
+            )
+        sources: list[dict[str, Any]] = []
+        for p in plan.of("corroborate"):
+            event_id = p.target_event if p.target_event is not None else id_of_item.get(p.target_item or -1)
+            if event_id is None:
+                continue
+            item = p.item
+            sources.append(
+                {
+                    "event_id": event_id,
+                    "source_url": item.source_url,
+                    "source_publisher": item.source_publisher,
+                    "source_date": item.source_date,
+                    "quote": item.summary[:2000],
+                    "channel": str(item.channel),
+                    "date": item.date,
+                    "created_at": now,
+                }
+            )
+            history.append(
+                {
+                    "event_id": event_id,
+                    "changed_at": now,
+                    "changed_by": by,
+                    "action": "corroborated",
+                    "changes": {"source": ["", item.source_url or item.source_publisher or "(no address)"]},
+                }
+            )
+        if sources:
+            connection.execute(_table(EventSource).insert(), sources)
+        if history:
+            connection.execute(_table(EventChange).insert(), history)
+        if touched:
+            recompute_lanes(session, touched, commit=False)
+        result.added = [id_of_item[p.index] for p in adding]
+    result.existing = [p.index for p in plan.of("skip")]
+    result.corroborating = [p.index for p in plan.of("corroborate")]
+    result.new_officials = [n.name for n in plan.new_officials]
+    return result
+
+
+def _in_order(
+    order: list[tuple[bool, ItemPlan]], with_ids: list[dict[str, Any]], without: list[dict[str, Any]]
+) -> Iterable[dict[str, Any]]:
+    a, b = iter(with_ids), iter(without)
+    for explicit, _ in order:
+        yield next(a) if explicit else next(b)
+
+
+@dataclass(frozen=True, slots=True)
+class _SidedItem:
+    official_a_id: int
+    official_b_id: int
+    item: EventCreate
+    country_a: str
+    country_b: str
 
     @property
-    def skipped(self) -> int:
-        return len(self.existing)
+    def role_a(self) -> str:
+        return self.item.role_a
+
+    @property
+    def role_b(self) -> str:
+        return self.item.role_b
+
+    @property
+    def date(self) -> dt.date:
+        return self.item.date
 
 
-def add_events(
-    session: Session,
-    items: Iterable[EventCreate],
-    *,
-    skip_existing: bool = False,
-    by: str = "",
-    dry_run: bool = False,
-) -> AddResult:
-    """Store validated events, all or none: the one write path of form, API, import and seeds.
-
-    Officials are matched by name and created when new (a new one needs a country); a named
-    role is recorded as a post the official holds. An event that is the same contact as one
-    stored (same date, end date, pair, channel and status; deleted ones included) or given
-    earlier in the batch is refused with ``DuplicateError`` or, with ``skip_existing``, skipped,
-    which makes loading idempotent. Each added event's history starts with a "created" entry.
-    Every item is checked; if any is refused, nothing is written and ``BatchError`` names them
-    all. With ``dry_run`` the work is done and then rolled back, so the result tells exactly
-    what storing would do.
-    """
-    result = AddResult()
-    known = _Known()
-    problems: dict[int, InputError] = {}
-    with transaction(session, commit=False):
-        for index, item in enumerate(items):
-            event = ContactEvent(
-                date=item.date,
-                official_a_id=0,
-                official_b_id=0,
-                pair_key="",
-                channel=item.channel,
-                status=item.status,
-            )
-            try:
-                a, b = _apply(session, event, item, known)
-            except InputError as exc:
-                problems[index] = exc
-                continue
-            same = _same_as(event)
-            stored = None if same in known.events else _stored_same(session, event)
-            if same in known.events or stored is not None:
-                if skip_existing:
-                    result.existing.append(index)
-                else:
-                    problems[index] = _duplicate(stored)
-                continue
-            known.events.add(same)
-            result.new.append(index)
-            if dry_run:  # nothing inserted: on PostgreSQL even a rolled-back insert uses up an id
-                continue
-            wanted = getattr(item, "id", None)  # an imported row keeps its id when that is free
-            if wanted is not None and wanted not in known.ids and session.get(ContactEvent, wanted) is None:
-                event.id = wanted
-                known.ids.add(wanted)
-            session.add(event)
-            session.flush()
-            assert event.id is not None
-            created = {k: ["", v] for k, v in _stored_text(item, a, b).items() if v}
-            session.add(EventChange(event_id=event.id, changed_by=by, action="created", changes=created))
-            result.added.append(event)
-        result.new_officials = list(known.created)
-        if problems:
-            raise BatchError(problems)
-        if known.ids:
-            _advance_id_sequence(session)
-    if dry_run:
-        session.rollback()
-    else:
-        session.commit()
-    return result
+def _taken_ids(session: Session, ids: list[int]) -> set[int]:
+    taken: set[int] = set()
+    for start in range(0, len(ids), 500):
+        stmt = sa.select(col(ContactEvent.id)).where(col(ContactEvent.id).in_(ids[start : start + 500]))
+        taken.update(session.execute(stmt).scalars())
+    return taken
 
 
 def _advance_id_sequence(session: Session) -> None:
@@ -228,29 +810,89 @@ def _advance_id_sequence(session: Session) -> None:
         )
 
 
-def add_event(session: Session, item: EventCreate, *, by: str = "") -> ContactEvent:
-    """Store one validated event (see ``add_events``); its own ``InputError`` when refused."""
-    try:
-        return add_events(session, [item], by=by).added[0]
-    except BatchError as exc:
-        raise exc.items[0] from None
+def add_events(
+    session: Session,
+    items: Sequence[EventCreate],
+    *,
+    choices: Choices | None = None,
+    by: str = "",
+    dry_run: bool = False,
+) -> AddResult:
+    """Plan and store a batch (an import, the seeds), all or nothing; ``BatchError`` names every refused item."""
+    plan = plan_events(session, items, choices=choices, batch=True)
+    if plan.problems:
+        raise BatchError(plan.problems)
+    if dry_run:
+        return AddResult(
+            existing=[p.index for p in plan.of("skip")],
+            corroborating=[p.index for p in plan.of("corroborate")],
+            new_officials=[n.name for n in plan.new_officials],
+            warnings=plan.warnings,
+        )
+    return apply_plan(session, plan, by=by, choices=choices)
 
 
-def update_event(session: Session, event_id: int, item: EventCreate, *, by: str = "") -> EventChange | None:
+def add_event(
+    session: Session, item: EventCreate, *, choices: Choices | None = None, by: str = ""
+) -> tuple[int, AddResult]:
+    """Plan and store one event from the form or the API: (the event it is or corroborates, what was done).
+
+    Refusals are the item's own ``InputError``: ``UnknownName``, ``LooksLikeEvent``, ``DuplicateError``.
+    """
+    plan = plan_events(session, [item], choices=choices, batch=False)
+    if plan.problems:
+        raise plan.problems[0]
+    result = apply_plan(session, plan, by=by, choices=choices)
+    if result.added:
+        return result.added[0], result
+    target = plan.items[0].target_event
+    assert target is not None
+    return target, result
+
+
+def update_event(
+    session: Session,
+    event_id: int,
+    item: EventCreate,
+    *,
+    choices: Choices | None = None,
+    by: str = "",
+) -> EventChange | None:
     """Change an event to ``item``, recording each changed field; None when nothing changed.
 
     Raises ``LookupError`` when there is no such event (or it is deleted), ``DuplicateError``
-    when the change would make it the same contact as another.
+    when the change would make it the same contact as another, ``UnknownName`` for close names.
     """
-    before = events.get_event(session, event_id)
+    from tracker.store.events import get_event
+
+    before = get_event(session, event_id)
     event = session.get(ContactEvent, event_id)
     if before is None or event is None:
         raise LookupError(f"no event {event_id}")
+    plan = plan_events(
+        session,
+        [item],
+        choices=replace(choices or Choices(), separate=True),
+        batch=False,
+        exclude_id=event_id,
+    )
+    if plan.problems:
+        raise plan.problems[0]
+    [p] = plan.items
     with transaction(session):
-        a, b = _apply(session, event, item, _Known())
-        same = _stored_same(session, event, exclude_id=event_id)
-        if same is not None:
-            raise _duplicate(same)
+        officials, _posts, touched = _create_identities(session, plan, choices or Choices())
+        a = session.get(Official, officials.get(p.official_a, p.official_a))
+        b = session.get(Official, officials.get(p.official_b, p.official_b))
+        assert a is not None and b is not None and a.id is not None and b.id is not None
+        for name in EventBase.model_fields:
+            setattr(event, name, getattr(item, name))
+        event.official_a_id, event.official_b_id = a.id, b.id
+        event.pair_key = person_pair_key(a.id, b.id)
+        initiator = {name_key(a.name): a, name_key(b.name): b}.get(name_key(item.initiated_by))
+        event.initiated_by_id = initiator.id if initiator else None
+        event.earliest, event.latest = p.earliest, p.latest
+        lane = registry(session).book.lane(_SidedItem(a.id, b.id, item, a.country, b.country))
+        event.post_a_id, event.post_b_id, event.lane_key = lane.post_a_id, lane.post_b_id, lane.key
         after = _stored_text(item, a, b)
         old = _snapshot(before)
         diff = {k: [old[k], after[k]] for k in EVENT_FIELDS if old[k] != after[k]}
@@ -259,6 +901,8 @@ def update_event(session: Session, event_id: int, item: EventCreate, *, by: str 
             event.updated_at = utcnow()
             change = EventChange(event_id=event_id, changed_by=by, action="updated", changes=diff)
             session.add(change)
+        if touched:
+            recompute_lanes(session, touched, commit=False)
     return change
 
 
