@@ -166,6 +166,7 @@ def test_create_answers_201_with_location_and_the_event(seeded: Flask, client: F
     assert created["pair_label"] == "Lloyd Austin – Sergei Shoigu"
     location = response.headers["Location"]
     assert path_of(location) == f"/api/events/{created['id']}"
+    assert created.pop("warnings") == []  # what the write noticed (none here)
     assert client.get(path_of(location)).get_json() == created
     assert total(client) == 6
     history = client.get(f"/api/events/{created['id']}/history").get_json()

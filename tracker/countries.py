@@ -136,6 +136,13 @@ def is_known_country(name: str) -> bool:
     return _fold(" ".join(name.split())) in _index()
 
 
+@functools.cache
+def spellings_of(country: str) -> frozenset[str]:
+    """Every folded spelling of one country (``canonical_country`` of it)."""
+    canonical = canonical_country(country)
+    return frozenset(name for name, found in _index().items() if found == canonical)
+
+
 def country_words() -> list[str]:
     """Every folded spelling of a country, longest first (to strip one from the start of a title)."""
     return sorted(_index(), key=len, reverse=True)

@@ -38,11 +38,14 @@ class _Line:
 
 
 def export_csv(rows: Iterable[object], columns: tuple[str, ...] = COLUMNS) -> Iterator[str]:
-    """The CSV text of ``rows``, header first, one line at a time (RFC 4180, CRLF)."""
+    """The CSV text of ``rows`` (objects, or dicts by column), header first, one line at a time (RFC 4180, CRLF)."""
     writer = csv.writer(_Line())
     yield writer.writerow(columns)
     for row in rows:
-        yield writer.writerow([as_text(getattr(row, c)) for c in columns])
+        if isinstance(row, dict):
+            yield writer.writerow([as_text(row.get(c, "")) for c in columns])
+        else:
+            yield writer.writerow([as_text(getattr(row, c)) for c in columns])
 
 
 @dataclass(frozen=True, slots=True)

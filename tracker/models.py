@@ -554,7 +554,7 @@ class ReferenceRow(SQLModel):
     acting: bool = False
     seats: int | None = Field(default=None, ge=1, le=50)
     aliases: str = Field(default="", max_length=5000)
-    source_url: WebAddress = Field(min_length=1, max_length=2000)
+    source_url: WebAddress = Field(default="", max_length=2000)
     note: str = Field(default="", max_length=5000)
 
     _strip = field_validator("*", mode="before")(_clean)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import distance, fuzz, process
 
-from tracker.countries import FAMILY_NAME_FIRST, adjective, canonical_country, country_words
+from tracker.countries import FAMILY_NAME_FIRST, adjective, canonical_country, country_words, spellings_of
 
 #: Characters that are invisible in a name and only hide differences: removed.
 INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff")
@@ -112,12 +112,18 @@ def post_key(title: str, country: str) -> tuple[str, str]:
     return text, canonical_country(country)
 
 
+def _names_country(title: str, country: str) -> bool:
+    """Whether the title names its country anywhere ("Commander of U.S. Indo-Pacific Command")."""
+    words = f" {_words(title)} "
+    return any(f" {spelling} " in words for spelling in spellings_of(country) if len(spelling) > 1)
+
+
 def post_label(title: str, country: str) -> str:
     """A post's title for lanes, with its country's adjective when the title names none.
 
     "Secretary of Defense" of the United States is "US Secretary of Defense".
     """
-    if _without_country(title)[1] or not country:
+    if _without_country(title)[1] or not country or _names_country(title, country):
         return title
     word = adjective(country)
     return f"{word} {title}" if word else f"{title} ({canonical_country(country)})"

@@ -86,7 +86,7 @@ class Precision(Term):
     day = "day", "exact day"
     week = "week", "within the week starting then"
     month = "month", "month only"
-    approximate = "approximate", "approximate"
+    approximate = "approximate", "approximate (± 7 days)"
     reported = "reported", "reported by this date (happened in the days before)"
 
 

@@ -80,6 +80,14 @@ class WriteOptions(BaseModel):
     )
 
 
+class EventWritten(EventPublic):
+    """The event as written, with what the write noticed but accepted."""
+
+    warnings: list[str] = Field(
+        default_factory=list, description="E.g. the date is outside the recorded tenure of a side."
+    )
+
+
 class EventBody(EventCreate, WriteOptions):
     """A contact event to record, with its further sources and what to do where the tracker would ask."""
 

@@ -27,6 +27,7 @@ from tracker.api.schemas import (
     EventBody,
     EventHistory,
     EventPage,
+    EventWritten,
     FilterQuery,
     GapPublic,
     OfficialList,
@@ -297,8 +298,10 @@ def _update(event_id: int, item: EventCreate, options: WriteOptions) -> None:
         raise _refused(exc) from None
 
 
-def _event_response(event_id: int, status: int = 200) -> Response:
-    response = _json(_public(_stored_event(event_id)), status)
+def _event_response(event_id: int, status: int = 200, warnings: list[str] | None = None) -> Response:
+    public = _public(_stored_event(event_id))
+    body = EventWritten(**public.model_dump(), warnings=warnings) if warnings is not None else public
+    response = _json(body, status)
     if status == 201:
         response.headers["Location"] = url_for("api.get_event", event_id=event_id, _external=True)
     return response
@@ -351,7 +354,7 @@ def list_events() -> Response:
 
 
 @bp.post("/events")
-@_doc(Operation(EventPublic, status=201, body=EventBody, example=EXAMPLE_EVENT, errors=(409,)))
+@_doc(Operation(EventWritten, status=201, body=EventBody, example=EXAMPLE_EVENT, errors=(409,)))
 def create_event() -> Response:
     """Record a contact event, or another report of a recorded one.
 
@@ -375,7 +378,7 @@ def create_event() -> Response:
         raise _refused(exc) from None
     for source in sources:
         stored_sources.add_source(session, event_id, source)
-    return _event_response(event_id, 201 if result.added else 200)
+    return _event_response(event_id, 201 if result.added else 200, [w for _, w in result.warnings])
 
 
 @bp.get(EVENT_URL)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from tracker import csvio
+from tracker.clock import today
 from tracker.db import get_session
 from tracker.forms import DATE_HINT, parse_form
 from tracker.models import OfficialCreate, OfficialKind, PostUpdate, TenureCreate
 from tracker.names import clean_name
-from tracker.store import InputError, people
+from tracker.store import InputError, people, reference
 from tracker.store import posts as stored_posts
 
 bp = Blueprint("officials", __name__)
@@ -300,6 +302,18 @@ def delete_post_alias(alias_id: int) -> BaseResponse:
         abort(404, description=f"There is no post alias {alias_id}.")
     flash(f"“{alias.title}” no longer names that post.", "success")
     return redirect(url_for("officials.posts", _anchor=f"post-{alias.post_id}"), code=303)
+
+
+@bp.get("/reference.csv")
+def reference_csv() -> Response:
+    """Offices, people, their other wordings and tenures in the reference format (``flask load-reference``)."""
+    return Response(
+        csvio.export_csv(reference.export_rows(get_session()), csvio.REFERENCE_COLUMNS),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="contact-reference-{today().isoformat()}.csv"'
+        },
+    )
 
 
 def _span(item: TenureCreate) -> str:

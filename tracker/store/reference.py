@@ -9,10 +9,10 @@ what it left alone; loading the same file twice adds nothing.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.db import transaction
 from tracker.directory import Person
@@ -184,3 +184,47 @@ def load_reference(
         if touched:
             recompute_lanes(session, touched, commit=False)
     return report
+
+
+def export_rows(session: Session) -> Iterator[dict[str, str]]:
+    """What is recorded of offices, people and tenures, in the reference format (loads back as it is)."""
+    post_aliases: dict[int, list[str]] = {}
+    for alias in session.exec(select(PostAlias).order_by(col(PostAlias.title))):
+        post_aliases.setdefault(alias.post_id, []).append(alias.title)
+    posts = {p.id: p for p in session.exec(select(Post).order_by(col(Post.country), col(Post.title)))}
+    for post in posts.values():
+        yield {
+            "record": "office",
+            "country": post.country,
+            "office": post.title,
+            "seats": str(post.seats) if post.seats != 1 else "",
+            "aliases": "|".join(post_aliases.get(post.id or 0, [])),
+        }
+    official_aliases: dict[int, list[str]] = {}
+    for spelling in session.exec(select(OfficialAlias).order_by(col(OfficialAlias.name))):
+        official_aliases.setdefault(spelling.official_id, []).append(spelling.name)
+    officials = {
+        o.id: o for o in session.exec(select(Official).order_by(col(Official.country), col(Official.name)))
+    }
+    for official in officials.values():
+        yield {
+            "record": "person",
+            "country": official.country,
+            "person": official.name,
+            "aliases": "|".join(official_aliases.get(official.id or 0, [])),
+        }
+    tenures = session.exec(select(Tenure).where(col(Tenure.inferred).is_(False)).order_by(col(Tenure.id)))
+    for tenure in tenures:
+        held, holder = posts.get(tenure.post_id), officials.get(tenure.official_id)
+        if held is None or holder is None:
+            continue
+        yield {
+            "record": "tenure",
+            "country": held.country,
+            "office": held.title,
+            "person": holder.name,
+            "start": tenure.start.isoformat() if tenure.start else "",
+            "end": tenure.end.isoformat() if tenure.end else "",
+            "acting": "yes" if tenure.acting else "",
+            "source_url": tenure.source_url,
+        }

@@ -526,9 +526,18 @@ def plan_events(
             continue
         if batch and not choices.separate:
             earlier_item = _overlapping_item(p, keys, batch_by_pair)
-            if earlier_item is not None:
+            if earlier_item is not None and _width(p) >= _width(earlier_item):
                 p.action, p.target_item = "corroborate", earlier_item.index
                 continue
+            if earlier_item is not None:
+                # this report dates the contact more exactly: it becomes the event, the earlier one its source
+                for other in plan.items:
+                    if other.target_item == earlier_item.index or other is earlier_item:
+                        other.action, other.target_item = "corroborate", p.index
+                for planned in batch_by_pair.values():
+                    if earlier_item in planned:
+                        planned.remove(earlier_item)
+                seen = {k: v for k, v in seen.items() if v is not earlier_item}
         if not batch and choices.corroborates is not None:
             plan.problems[p.index] = InputError(
                 {"corroborates": f"event {choices.corroborates} is not this contact"}
@@ -539,6 +548,11 @@ def plan_events(
             batch_by_pair.setdefault(key, []).append(p)
     plan.items = [p for p in plan.items if p.index not in plan.problems]
     return plan
+
+
+def _width(p: ItemPlan) -> int:
+    """How many days an item's date leaves open (0 for an exact day)."""
+    return (p.latest - p.earliest).days
 
 
 def _is_post_lane(p: ItemPlan) -> bool:
@@ -724,7 +738,11 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
             )
         sources: list[dict[str, Any]] = []
         for p in plan.of("corroborate"):
-            event_id = p.target_event if p.target_event is not None else id_of_item.get(p.target_item or -1)
+            event_id = (
+                p.target_event
+                if p.target_event is not None
+                else id_of_item.get(p.target_item if p.target_item is not None else -1)
+            )
             if event_id is None:
                 continue
             item = p.item
