@@ -1,4 +1,5 @@
-// Draws every element whose data-figure names the JSON script element holding its Plotly figure.
+// Draws every element whose data-figure names the JSON script element holding its Plotly figure (the
+// timeline excepted: timeline.js draws it).
 // On a narrow screen the lane names of a timeline go under each lane instead of taking half the width,
 // and long legend entries wrap; for printing, charts are redrawn at the width of the paper.
 (function () {
@@ -72,7 +73,8 @@
     return { data: data, layout: layout };
   }
 
-  document.querySelectorAll("[data-figure]").forEach(function (el) {
+  // The timeline draws itself (timeline.js): it is fetched again as the user zooms.
+  document.querySelectorAll("[data-figure]:not([data-timeline])").forEach(function (el) {
     const figure = JSON.parse(document.getElementById(el.dataset.figure).textContent);
     const options = Object.assign({}, config, {
       toImageButtonOptions: { format: "png", filename: el.id || "chart", scale: 2 },
@@ -82,18 +84,6 @@
       el.dataset.rendered = "true";
     });
     charts.push({ el: el, figure: figure, options: options });
-    el.on("plotly_click", function (data) {
-      const point = data.points && data.points[0];
-      const id = point && point.customdata;
-      if (typeof id === "number") {
-        const row = document.getElementById("event-" + id);
-        if (row) {
-          row.scrollIntoView({ behavior: "smooth", block: "center" });
-          row.classList.add("highlight");
-          setTimeout(function () { row.classList.remove("highlight"); }, 2000);
-        }
-      }
-    });
   });
 
   narrow.addEventListener("change", function () {

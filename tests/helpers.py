@@ -79,5 +79,18 @@ def figure(page: str, element_id: str) -> dict[str, Any]:
 
 def table_rows(page: str) -> list[str]:
     """The text of each row of a page's pair table."""
-    rows = re.findall(r'<tr data-pair="[^"]+">(.*?)</tr>', page, re.S)
+    rows = re.findall(r'<tr data-pair="[^"]+"[^>]*>(.*?)</tr>', page, re.S)
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip() for r in rows]
+
+
+def lanes_of(fig: dict[str, Any], trace: dict[str, Any]) -> list[str]:
+    """The lane (its label) of each point of a timeline trace."""
+    label_of = {lane["y"]: lane["label"] for lane in fig["layout"]["meta"]["lanes"]}
+    return [label_of[y] for y in trace["y"]]
+
+
+def trace_named(fig: dict[str, Any], name: str) -> dict[str, Any]:
+    """The trace of a figure with this name."""
+    found = next((t for t in fig["data"] if t.get("name") == name), None)
+    assert found is not None, f"no trace {name!r} in {[t.get('name') for t in fig['data']]}"
+    return found

@@ -35,7 +35,7 @@ def path_of(url: str) -> str:
 
 
 def pairs_by_label(client: FlaskClient, query: str = "as_of=2022-06-01") -> dict[str, dict[str, Any]]:
-    response = client.get(f"/api/pairs?{query}")
+    response = client.get(f"/api/pairs?gaps=true&{query}")
     assert response.status_code == 200, response.get_data(as_text=True)
     return {p["label"]: p for p in response.get_json()["items"]}
 

@@ -9,11 +9,13 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import CHAIRMAN, SECDEF, figure, table_rows, valid_form
+from tests.helpers import CHAIRMAN, SECDEF, figure, lanes_of, table_rows, trace_named, valid_form
 from tracker.db import get_session
 from tracker.store.events import list_events
 
-SECDEF_KEY_RE = re.compile(r'<tr data-pair="(p\d+-p\d+)">\s*<th scope="row"><a[^>]*>US Secretary of Defense')
+SECDEF_KEY_RE = re.compile(
+    r'<tr data-pair="(p\d+-p\d+)"[^>]*>\s*<th scope="row"[^>]*><a[^>]*>US Secretary of Defense'
+)
 
 
 def add(client: FlaskClient, **fields: str) -> None:
@@ -47,20 +49,19 @@ def later_defense_calls(client: FlaskClient) -> None:
 def test_post_pair_continues_across_personnel_changes(seeded: Flask, client: FlaskClient) -> None:
     later_defense_calls(client)
     page = client.get("/").get_data(as_text=True)
-    held = next(t for t in figure(page, "timeline-chart")["data"] if t.get("name") == "held")
-    lanes = {x: y for x, y in zip(held["x"], held["y"], strict=True)}
+    fig = figure(page, "timeline-chart")
+    held = trace_named(fig, "held")
+    lanes = dict(zip(held["x"], lanes_of(fig, held), strict=True))
     assert lanes["2024-06-25"] == lanes["2025-03-01"] == lanes["2022-05-13"] == SECDEF
     # gaps run across holders: 2022-05-13 -> 2024-06-25 -> 2025-03-01
-    labels = next(t for t in figure(page, "timeline-chart")["data"] if t.get("mode") == "text")["text"]
-    assert {"774 days", "249 days", "84 days"} <= set(labels)
-    changes = next(t for t in figure(page, "timeline-chart")["data"] if t.get("name") == "change of holder")
+    assert {"774 days", "249 days", "84 days"} <= set(trace_named(fig, "gap length")["text"])
+    changes = trace_named(fig, "change of holder label")
     assert sorted(changes["text"]) == ["Russia: Shoigu → Belousov", "US: Austin → Hegseth"]
     # dated by the tenures the reference records: Belousov from 2024-05-14, Hegseth from 2025-01-25
     assert sorted(changes["x"]) == ["2024-05-14", "2025-01-25"]
     # by person pair the three calls are three lanes
-    person = client.get("/?lanes=person").get_data(as_text=True)
-    person_held = next(t for t in figure(person, "timeline-chart")["data"] if t.get("name") == "held")
-    assert len(set(person_held["y"])) == 4
+    person = figure(client.get("/?lanes=person").get_data(as_text=True), "timeline-chart")
+    assert len(set(trace_named(person, "held")["y"])) == 4
 
 
 def test_pair_page_has_timeline_stats_events_and_csv(seeded: Flask, client: FlaskClient) -> None:
@@ -70,8 +71,13 @@ def test_pair_page_has_timeline_stats_events_and_csv(seeded: Flask, client: Flas
     page = client.get(f"/pairs/{key.group(1)}").get_data(as_text=True)
     assert f"<h1>{SECDEF}</h1>" in page
     assert "data-figure" in page
-    assert "774 days" in page and "(2022-05-13 → 2024-06-25)" in page
+    assert "774 days" in page and "2022-05-13 → 2024-06-25" in page
     assert page.count('<tr id="event-') == 4
+    # the current silence is the first row of every gap
+    gaps = re.search(r'<table class="data" id="gaps">(.*?)</table>', page, re.S)
+    assert gaps is not None
+    first = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", gaps.group(1).split("</tr>")[1]))
+    assert "2025-03-01 today" in first and "and counting" in first
     assert "Russia invades Ukraine" in page  # response to context events
     csv_link = re.search(r'href="(/events\.csv\?pair=[^"]+)"', page)
     assert csv_link is not None
@@ -110,7 +116,9 @@ def test_alert_thresholds_are_configurable_per_pair(seeded: Flask, client: Flask
     assert ok.status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "Alert thresholds saved: warn past 3 × the median gap, alarm after 100000 days." in page
-    assert "past 3 × the median gap" in page  # the level now comes from the new thresholds
+    assert (
+        "past 3 × the median gap" in page or "3 × the median gap" in page
+    )  # the level comes from the new thresholds
     row = next(r for r in table_rows(client.get("/pairs").get_data(as_text=True)) if r.startswith(SECDEF))
     assert row.startswith(f"{SECDEF} Warning")
 
@@ -119,7 +127,7 @@ def test_filters_apply_to_chart_table_and_csv_link(seeded: Flask, client: FlaskC
     page = client.get("/?status=refused&from=2022-03-01").get_data(as_text=True)
     fig = figure(page, "timeline-chart")
     shown = sorted(
-        i for t in fig["data"] if t.get("mode") == "markers" and t.get("customdata") for i in t["customdata"]
+        i for t in fig["data"] if (t.get("meta") or {}).get("kind") == "events" for i in t["customdata"]
     )
     assert shown == [3]
     assert len(table_rows(page)) == 1
@@ -164,10 +172,11 @@ def test_bad_filters_are_named_and_refused(seeded: Flask, client: FlaskClient) -
 
 def test_frequency_by_quarter_and_by_status(seeded: Flask, client: FlaskClient) -> None:
     fig = figure(client.get("/?period=quarter").get_data(as_text=True), "frequency-chart")
-    assert {t["name"]: t["y"] for t in fig["data"]}[SECDEF] == [1, 1]
+    secdef = {t["name"]: t for t in fig["data"]}[SECDEF]
+    assert (secdef["x"], secdef["y"]) == (["2022-01-01", "2022-04-01"], [1, 1])
     by_status = figure(client.get("/?freq=status&period=month").get_data(as_text=True), "frequency-chart")
-    series = {t["name"]: t["y"] for t in by_status["data"]}
-    assert series == {"held": [2, 0, 0, 2], "refused": [0, 1, 0, 0]}
+    series = {t["name"]: dict(zip(t["x"], t["y"], strict=True)) for t in by_status["data"]}
+    assert series == {"held": {"2022-02-01": 2, "2022-05-01": 2}, "refused": {"2022-03-01": 1}}
     assert client.get("/?period=decade").status_code == 400
 
 
@@ -176,13 +185,12 @@ def test_uncertain_gap_is_reported_with_bounds(seeded: Flask, client: FlaskClien
     page = client.get("/").get_data(as_text=True)
     assert "at least 80, at most 110 days" in page
     fig = figure(page, "timeline-chart")
-    labels = next(t for t in fig["data"] if t.get("mode") == "text")["text"]
-    assert "≥80, ≤110 days" in labels
-    # drawn as a range with its marker in the middle, not as a fake exact day
-    held = next(t for t in fig["data"] if t.get("name") == "held")
+    assert "≥80, ≤110 days" in trace_named(fig, "gap length")["text"]
+    # drawn as a fade with its marker in the middle, not as a fake exact day
+    held = trace_named(fig, "held")
     assert "2022-08-16" in held["x"] and "2022-08-01" not in held["x"]
-    span = next(t for t in fig["data"] if t.get("name", "").startswith("date range"))
-    assert ["2022-08-01", "2022-08-31"] == [x for x in span["x"] if x and x.startswith("2022-08")]
+    fade = next(t for t in fig["data"] if t.get("legendgroup") == "uncertain")
+    assert ["2022-08-01", "2022-08-31"] == [x for x in fade["x"] if x and x.startswith("2022-08")]
 
 
 def test_context_events_can_be_added_edited_deleted_with_response_times(
@@ -292,9 +300,9 @@ def test_sources_spelling_countries_and_posts_differently_share_officials_and_la
         role_b="Minister of Defense",
         country_b="Russian Federation",
     )
-    page = client.get("/").get_data(as_text=True)
-    held = next(t for t in figure(page, "timeline-chart")["data"] if t.get("name") == "held")
-    lanes = dict(zip(held["x"], held["y"], strict=True))
+    fig = figure(client.get("/").get_data(as_text=True), "timeline-chart")
+    held = trace_named(fig, "held")
+    lanes = dict(zip(held["x"], lanes_of(fig, held), strict=True))
     assert lanes["2022-10-21"] == lanes["2022-05-13"] == SECDEF
     rows = list(csv.DictReader(io.StringIO(client.get("/events.csv?country=USA").get_data(as_text=True))))
     assert len(rows) == 6  # every event has a US side, however the country was written

@@ -19,6 +19,8 @@ def test_a_filter_written_as_a_query_string_reads_back_as_itself() -> None:
         pair="p1-p2",
         channels=(Channel.phone, Channel.video),
         statuses=(Status.refused,),
+        dyad="United States – Russia",
+        q="hotline Stuttgart",
     )
     args = MultiDict(
         [(k, v) for k, vs in flt.query_args().items() for v in ([vs] if isinstance(vs, str) else vs)]

@@ -377,7 +377,7 @@ def test_a_second_report_corroborates_instead_of_duplicating(
     assert result.exit_code == 0 and "1 further source" in result.output, result.output
     got = client.get("/api/events/4").get_json()
     assert [(s["source_publisher"], s["channel"]) for s in got["sources"]] == [("Reuters", "video")]
-    pairs = {p["label"]: p for p in client.get("/api/pairs?lanes=post").get_json()["items"]}
+    pairs = {p["label"]: p for p in client.get("/api/pairs?lanes=post&gaps=true").get_json()["items"]}
     assert [g["label"] for g in pairs[SECDEF]["gaps"]] == ["84 days"]  # no 0-day gap
     # importing it again adds nothing
     again = import_file(runner, tmp_path, [report])
@@ -466,6 +466,6 @@ def test_reported_on_or_before_is_a_window_before_the_date(seeded: Flask, client
             date="2022-06-30", date_precision="reported", status="held", role_a="", role_b="", initiated_by=""
         ),
     )
-    pairs = {p["label"]: p for p in client.get("/api/pairs?lanes=post").get_json()["items"]}
+    pairs = {p["label"]: p for p in client.get("/api/pairs?lanes=post&gaps=true").get_json()["items"]}
     gap = pairs[SECDEF]["gaps"][-1]
     assert (gap["min_days"], gap["max_days"]) == (18, 48)  # from 2022-05-13 to somewhere in 2022-05-31..06-30

@@ -121,7 +121,7 @@ def test_gaps_hold_the_true_gaps_and_alerts_are_computed_on_them(
 ) -> None:
     truth = _read("truth.csv")
     events = _events(client)
-    pairs = {p["pair_key"]: p for p in client.get("/api/pairs?lanes=post").get_json()["items"]}
+    pairs = {p["pair_key"]: p for p in client.get("/api/pairs?lanes=post&gaps=true").get_json()["items"]}
     by_line: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
     for row in truth:
         by_line[(row["office_a"], row["office_b"], row["country_b"])].append(row)

@@ -8,63 +8,68 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import AS_OF, CHAIRMAN, SECDEF, figure, table_rows, valid_form
+from tests.helpers import AS_OF, CHAIRMAN, SECDEF, figure, lanes_of, table_rows, trace_named, valid_form
 
 
 def test_timeline_carries_the_seeded_events(seeded: Flask, client: FlaskClient) -> None:
     page = client.get("/").get_data(as_text=True)
     fig = figure(page, "timeline-chart")
-    markers = [t for t in fig["data"] if t.get("mode") == "markers" and t.get("customdata")]
+    markers = [t for t in fig["data"] if (t.get("meta") or {}).get("kind") == "events"]
     ids = sorted(i for t in markers for i in t["customdata"])
     assert ids == [1, 2, 3, 4, 5]
-    held = next(t for t in markers if t["name"] == "held")
+    held = trace_named(fig, "held")
     assert sorted(held["x"]) == ["2022-02-18", "2022-02-18", "2022-05-13", "2022-05-19"]
-    assert set(held["y"]) == {SECDEF, CHAIRMAN}
-    gap_labels = next(t for t in fig["data"] if t.get("mode") == "text")
-    assert sorted(gap_labels["text"]) == ["84 days", "90 days"]
-    refused = next(t for t in markers if t["name"] == "refused")
+    assert set(lanes_of(fig, held)) == {SECDEF, CHAIRMAN}
+    assert sorted(trace_named(fig, "gap length")["text"]) == ["84 days", "90 days"]
+    refused = trace_named(fig, "refused")
     assert "hotline · refused" in refused["hovertext"][0]
     assert "initiated by U.S. European Command" in refused["hovertext"][0]
-    # the context event is an annotated vertical line
-    assert fig["layout"]["shapes"][0]["x0"] == "2022-02-24"
-    assert "Russia invades Ukraine" in fig["layout"]["annotations"][0]["text"]
-    # the uncertain hotline span is drawn as a range, not a point
-    span = next(t for t in fig["data"] if t.get("name", "").startswith("date range"))
-    assert span["x"][:2] == ["2022-03-01", "2022-05-15"]
+    # the context event is a dashed line with a note above the plot
+    line = next(s for s in fig["layout"]["shapes"] if s["x0"] == "2022-02-24")
+    assert line["line"]["dash"] == "dash"
+    assert any("Russia invades Ukraine" in n["text"] for n in fig["layout"]["annotations"])
+    # the uncertain hotline span fades from its earliest to its latest day
+    fade = next(t for t in fig["data"] if t.get("legendgroup") == "uncertain")
+    assert fade["x"][:2] == ["2022-03-01", "2022-05-15"]
+    # each lane runs on to today, and the axis covers today
+    silences = [t for t in fig["data"] if str(t.get("name", "")).startswith("silence now")]
+    assert {x for t in silences for x in t["x"] if x} >= {"2022-05-19", AS_OF.isoformat()}
+    assert fig["layout"]["xaxis"]["range"][1] > AS_OF.isoformat()
 
 
 def test_frequency_chart_counts_held_contacts_per_month(seeded: Flask, client: FlaskClient) -> None:
     fig = figure(client.get("/").get_data(as_text=True), "frequency-chart")
     by_name = {t["name"]: t for t in fig["data"]}
-    assert by_name[SECDEF]["y"] == [1, 0, 0, 1]
-    assert by_name[CHAIRMAN]["y"] == [1, 0, 0, 1]
-    assert by_name[SECDEF]["x"][0] == "2022-02-01"
+    assert by_name[SECDEF]["y"] == [1, 1] and by_name[SECDEF]["x"] == ["2022-02-01", "2022-05-01"]
+    assert by_name[CHAIRMAN]["y"] == [1, 1]
 
 
 def test_pair_table(seeded: Flask, client: FlaskClient) -> None:
     text = table_rows(client.get("/").get_data(as_text=True))
     since = (AS_OF - dt.date(2022, 5, 19)).days
-    assert text[0].startswith(f"{CHAIRMAN} Alarm 2 / 0 / 0 2022-05-19 {since} days")
-    assert "90 days 2022-02-18 → 2022-05-19 90 days 90 days" in text[0]
-    assert text[1].startswith(f"{SECDEF} Alarm 2 / 0 / 0 2022-05-13")
-    assert "84 days 2022-02-18 → 2022-05-13 84 days 84 days" in text[1]
-    assert text[2].startswith(
-        "U.S. European Command – Russian Ministry of Defence No baseline 0 / 0 / 1 – no contact held"
-    )
+    # most alarming first; within a level, the longest silent first
+    assert text[0].startswith(f"{SECDEF} Alarm in alarm since 2022-08-06 United States – Russia")
+    assert "84 days 2022-02-18 → 2022-05-13 84 days 84 days 2 / 0 / 0" in text[0]
+    assert text[1].startswith(f"{CHAIRMAN} Alarm")
+    assert f"{since} days" in text[1] and "0 attempts, 0 refusals since" in text[1]
+    assert text[2].startswith("U.S. European Command – Russian Ministry of Defence No baseline")
+    assert "no contact held" in text[2] and "0 / 0 / 1" in text[2]
 
 
 def test_person_lanes(seeded: Flask, client: FlaskClient) -> None:
     page = client.get("/?lanes=person").get_data(as_text=True)
-    held = next(t for t in figure(page, "timeline-chart")["data"] if t.get("name") == "held")
-    assert set(held["y"]) == {"Lloyd Austin – Sergei Shoigu", "Mark Milley – Valery Gerasimov"}
-    assert table_rows(page)[0].startswith("Mark Milley – Valery Gerasimov Alarm 2 / 0 / 0 2022-05-19")
+    fig = figure(page, "timeline-chart")
+    assert set(lanes_of(fig, trace_named(fig, "held"))) == {
+        "Lloyd Austin – Sergei Shoigu",
+        "Mark Milley – Valery Gerasimov",
+    }
+    assert table_rows(page)[0].startswith("Lloyd Austin – Sergei Shoigu Alarm")
 
 
 def test_new_event_appears_on_chart_and_table(seeded: Flask, client: FlaskClient) -> None:
     client.post("/events/new", data=valid_form(date="2023-03-15"))
     page = client.get("/").get_data(as_text=True)
-    fig = figure(page, "timeline-chart")
-    held = next(t for t in fig["data"] if t.get("name") == "held")
+    held = trace_named(figure(page, "timeline-chart"), "held")
     assert "2023-03-15" in held["x"]
     assert 'id="event-6"' in page
     assert "Discussed the MQ-9 drone downed over the Black Sea." in page
@@ -96,7 +101,7 @@ def test_empty_state_says_what_to_do(client: FlaskClient) -> None:
 def test_hover_text_escapes_markup(client: FlaskClient) -> None:
     client.post("/events/new", data=valid_form(summary="<img src=x onerror=alert(1)>"))
     fig = figure(client.get("/").get_data(as_text=True), "timeline-chart")
-    held = next(t for t in fig["data"] if t.get("name") == "held")
+    held = trace_named(fig, "held")
     assert "&lt;img src=x" in held["hovertext"][0]
     assert "<img" not in held["hovertext"][0]
 
@@ -105,5 +110,5 @@ def test_figure_json_cannot_close_its_script_element(client: FlaskClient) -> Non
     client.post("/events/new", data=valid_form(summary="</script><script>alert(1)</script>"))
     page = client.get("/").get_data(as_text=True)
     assert "<script>alert(1)" not in page
-    held = next(t for t in figure(page, "timeline-chart")["data"] if t.get("name") == "held")
+    held = trace_named(figure(page, "timeline-chart"), "held")
     assert "&lt;/script&gt;&lt;script&gt;alert(1)" in held["hovertext"][0]

@@ -7,10 +7,11 @@ fields of ``ContactLike`` (``tracker.queries.EventRow`` does) and return plain d
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import arrow
@@ -68,6 +69,11 @@ def date_bounds(
     if date_end is not None:
         latest = max(latest, _period(date_end, precision, reported_days)[1])
     return earliest, latest
+
+
+def middle(earliest: dt.date, latest: dt.date) -> dt.date:
+    """Where an event is drawn: its day when exact, else the middle of its possible days."""
+    return earliest + (latest - earliest) / 2
 
 
 def bounds_of(event: ContactLike) -> tuple[dt.date, dt.date]:
@@ -170,6 +176,22 @@ class PairStats:
     last_event: dt.date | None = None
     attempts_since_last: int = 0
     refusals_since_last: int = 0
+    #: the latest possible day of the last held contact (the current silence runs at least from it)
+    silence_from: dt.date | None = None
+    #: the latest day a held contact surely happened on (the silence runs at most from it)
+    silence_from_certain: dt.date | None = None
+    #: see ``record_gaps``
+    record_gaps: tuple[tuple[dt.date, int], ...] = ()
+
+    def as_of(self, day: dt.date) -> PairStats:
+        """These statistics with the current silence measured to ``day``."""
+        if self.silence_from is None or self.silence_from_certain is None:
+            return self
+        return replace(
+            self,
+            silence_min_days=max(0, (day - self.silence_from).days),
+            silence_max_days=max(0, (day - self.silence_from_certain).days),
+        )
 
     @property
     def silence_label(self) -> str:
@@ -218,6 +240,7 @@ def pair_stats(events: Iterable[ContactLike], *, as_of: dt.date) -> PairStats:
     found = gaps(items)
     last = max(held, key=_sort_key) if held else None
     silence_min = silence_max = None
+    latest = latest_certain = None
     since_last: list[ContactLike] = items
     if last is not None:
         # the last contact is the latest of the held ones, whichever that turns out to be
@@ -245,6 +268,9 @@ def pair_stats(events: Iterable[ContactLike], *, as_of: dt.date) -> PairStats:
         last_event=max(e.date for e in items),
         attempts_since_last=sum(e.status == "attempted" for e in since_last),
         refusals_since_last=sum(e.status == "refused" for e in since_last),
+        silence_from=latest if last is not None else None,
+        silence_from_certain=latest_certain if last is not None else None,
+        record_gaps=record_gaps(found),
     )
 
 
@@ -309,7 +335,15 @@ def frequency_by_status(
 
 # Silence alerts --------------------------------------------------------------------------
 
-LEVELS = ("alarm", "warn", "ok", "none")
+LEVELS = ("alarm", "warn", "ok", "none", "archived")
+#: What each alert level is called on the pages and in the API.
+LEVEL_LABELS = {
+    "alarm": "Alarm",
+    "warn": "Warning",
+    "ok": "Normal",
+    "none": "No baseline",
+    "archived": "Archived",
+}
 DEFAULT_WARN_FACTOR = 2.0
 
 
@@ -317,8 +351,14 @@ DEFAULT_WARN_FACTOR = 2.0
 class Alert:
     """How alarming a pair's current silence is against its own history, and why."""
 
-    level: str  # alarm, warn, ok, none
+    level: str  # alarm, warn, ok, none, archived
     reason: str
+    #: the day the pair entered this level (alarm and warning: the day the silence passed the threshold)
+    since: dt.date | None = None
+
+    @property
+    def label(self) -> str:
+        return LEVEL_LABELS[self.level]
 
     @property
     def rank(self) -> int:
@@ -338,14 +378,24 @@ def alert(
     if silence is None:
         return Alert("none", "no held contact yet")
     longest = stats.longest_gap
+
+    def passed(threshold: float) -> dt.date | None:
+        # the first day the silence (lower bound) was over the threshold
+        if stats.silence_from is None:
+            return None
+        return stats.silence_from + dt.timedelta(days=math.floor(threshold) + 1)
+
     if alarm_days is not None and silence > alarm_days:
         return Alert(
-            "alarm", f"silent at least {silence} days, past the alarm threshold of {alarm_days} days"
+            "alarm",
+            f"silent at least {silence} days, past the alarm threshold of {alarm_days} days",
+            passed(alarm_days),
         )
     if alarm_days is None and longest is not None and silence > longest.max_days:
         return Alert(
             "alarm",
             f"silent at least {silence} days, longer than the longest gap on record ({longest.label})",
+            passed(longest.max_days),
         )
     if stats.median_gap_max is not None:
         threshold = warn_factor * stats.median_gap_max
@@ -354,6 +404,7 @@ def alert(
                 "warn",
                 f"silent at least {silence} days, past {warn_factor:g} × the median gap "
                 f"({_fmt_days(stats.median_gap_max)} days, upper bound)",
+                passed(threshold),
             )
         return Alert(
             "ok", f"within {warn_factor:g} × the median gap ({_fmt_days(stats.median_gap_max)} days)"
@@ -363,19 +414,31 @@ def alert(
     return Alert("none", "one held contact so far: no gap to compare with")
 
 
+def record_gaps(found: Sequence[Gap]) -> tuple[tuple[dt.date, int], ...]:
+    """(end, max days) of the gaps longer than every later one, latest first.
+
+    Enough to tell, for any silence, the latest gap at least as long (``silence_callout``)
+    without keeping every gap.
+    """
+    records: list[tuple[dt.date, int]] = []
+    for g in reversed(found):
+        if not records or g.max_days > records[-1][1]:
+            records.append((g.end, g.max_days))
+    return tuple(records)
+
+
 def silence_callout(stats: PairStats) -> str:
     """'the longest silence since 2019' (or 'on record') when the current silence is notable; else ''."""
     silence = stats.silence_min_days
-    if silence is None or not stats.gaps:
+    if silence is None or not stats.record_gaps:
         return ""
-    longer = [g for g in stats.gaps if g.max_days >= silence]
-    if not longer:
+    latest_longer = next((record for record in stats.record_gaps if record[1] >= silence), None)
+    if latest_longer is None:
         since = stats.first_contact.year if stats.first_contact else None
         return f"the longest silence on record (contacts since {since})"
-    latest_longer = max(longer, key=lambda g: g.end)
-    if latest_longer is stats.gaps[-1] or latest_longer.end >= stats.gaps[-1].end:
+    if latest_longer is stats.record_gaps[0]:
         return ""
-    return f"the longest silence since {latest_longer.end.year}"
+    return f"the longest silence since {latest_longer[0].year}"
 
 
 # Personnel changes on a post pair -------------------------------------------------------

@@ -42,6 +42,12 @@ class EventFilter:
     country: str = dataclasses.field(
         default="", metadata=_param("country", "Either side's country (ignoring case).")
     )
+    dyad: str = dataclasses.field(
+        default="",
+        metadata=_param(
+            "dyad", "The two countries of the pair, as the board names them (`United States – Russia`)."
+        ),
+    )
     official: str = dataclasses.field(
         default="", metadata=_param("official", "Either side's name (ignoring case).")
     )
@@ -60,6 +66,9 @@ class EventFilter:
         metadata=_param(
             "status", "What came of it; repeat or separate by commas for several.", example=["held"]
         ),
+    )
+    q: str = dataclasses.field(
+        default="", metadata=_param("q", "Words to find in the sides' names, their roles or the summary.")
     )
 
     def query_args(self) -> dict[str, str | list[str]]:

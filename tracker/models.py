@@ -206,6 +206,7 @@ class ContactEvent(EventBase, table=True):
         sa.Index("ix_contact_event_date_id", "date", "id"),
         sa.Index("ix_contact_event_status", "status"),
         sa.Index("ix_contact_event_lane_date", "lane_key", "date"),
+        sa.Index("ix_contact_event_mid", "mid"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -222,6 +223,8 @@ class ContactEvent(EventBase, table=True):
     lane_key: str = Field(default="", max_length=50)
     earliest: dt.date | None = None
     latest: dt.date | None = None
+    #: where the event is drawn: its date when exact, else the middle of its possible days
+    mid: dt.date | None = None
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     deleted_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
@@ -454,15 +457,19 @@ class EventChange(SQLModel, table=True):
 
 
 class ContextEvent(SQLModel, table=True):
-    """Something that is not a contact but explains contacts (an invasion, an incident)."""
+    """Something that is not a contact but explains contacts (an invasion, an incident, a war)."""
 
     __tablename__ = "context_event"
 
     id: int | None = Field(default=None, primary_key=True)
     date: dt.date = Field(index=True)
+    #: the last day of a context that lasted (a war, a crisis), or None for one day
+    date_end: dt.date | None = None
     title: str = Field(max_length=200)
     description: str = Field(default="", sa_type=sa.Text)
     source_url: str = Field(default="", max_length=2000)
+    #: the countries it concerns, canonical names separated by "|" (empty: every pair)
+    countries: str = Field(default="", max_length=1000)
 
 
 class PairAlert(SQLModel, table=True):
@@ -475,6 +482,48 @@ class PairAlert(SQLModel, table=True):
     warn_factor: float = 2.0
     #: alarm after this many days; None means "when it passes the longest gap on record"
     alarm_days: int | None = None
+    #: a line taken off the board (a one-off contact, a closed channel): its data stays
+    archived_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class LaneStat(SQLModel, table=True):
+    """One lane's statistics, worked out again whenever its events change (``tracker.store.lanes``).
+
+    ``mode`` is "post" (a lane of posts, or of persons in a handover) or "person" (a person pair).
+    """
+
+    __tablename__ = "lane_stat"
+
+    mode: str = Field(primary_key=True, max_length=10)
+    key: str = Field(primary_key=True, max_length=50)
+    dyad: str = Field(default="", max_length=250, index=True)
+    last_event: dt.date | None = None
+    #: ``tracker.analysis.PairStats`` without the silence (which depends on the day) and the gaps
+    stats: dict[str, object] = Field(default_factory=dict, sa_type=sa.JSON)
+    #: the lane's changes of holder (``tracker.analysis.HolderChange``)
+    changes: list[dict[str, object]] = Field(default_factory=list, sa_type=sa.JSON)
+
+
+class LaneGap(SQLModel, table=True):
+    """A gap between two consecutive held contacts of a lane, kept with the lane's statistics."""
+
+    __tablename__ = "lane_gap"
+    __table_args__ = (sa.Index("ix_lane_gap_lane_start", "mode", "key", "start_mid"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    mode: str = Field(max_length=10)
+    key: str = Field(max_length=50)
+    start_id: int
+    end_id: int
+    start: dt.date
+    end: dt.date
+    #: where the gap is drawn: from the middle of its first event's possible days to that of its last
+    start_mid: dt.date
+    end_mid: dt.date
+    min_days: int
+    max_days: int
+    attempts: int = 0
+    refusals: int = 0
 
 
 # Other input models -----------------------------------------------------------------------------
@@ -528,15 +577,24 @@ class PairAlertUpdate(SQLModel):
     alarm_days: int | None = Field(default=None, gt=0, le=100_000)
 
 
+def _countries(value: str) -> str:
+    names = [canonical_country(part) for part in value.replace(",", "|").split("|") if part.strip()]
+    return "|".join(dict.fromkeys(names))
+
+
 class ContextEventCreate(SQLModel):
     """A context event as submitted."""
 
     date: EventDate
+    date_end: EventDate | None = None
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=10_000)
     source_url: WebAddress = Field(default="", max_length=2000)
+    #: the countries it concerns, separated by commas or "|" (empty: every pair)
+    countries: Annotated[str, AfterValidator(_countries)] = Field(default="", max_length=1000)
 
-    _strip = field_validator("title", "description", "source_url", mode="before")(_clean)
+    _strip = field_validator("title", "description", "source_url", "countries", mode="before")(_clean)
+    _ends_after_start = field_validator("date_end")(_not_before("date", "the date"))
 
 
 class ReferenceRow(SQLModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -66,12 +67,13 @@ OVERFLOW = """() => {
 
 
 def chart_points(page: Page, element_id: str = "timeline-chart") -> list[dict[str, Any]]:
-    """The event markers drawn on a chart: id, date, lane and status of each."""
+    """The event markers drawn on the timeline: id, date, lane (y and label) and status of each."""
     return page.evaluate(
-        """id => document.getElementById(id).data
-              .filter(t => t.mode === 'markers' && t.customdata)
-              .flatMap(t => t.customdata.map((c, i) => ({id: c, x: t.x[i], y: t.y[i], status: t.name})))
-              .sort((a, b) => a.id - b.id)""",
+        """id => { const el = document.getElementById(id);
+              const lanes = Object.fromEntries(el.layout.meta.lanes.map(l => [l.y, l.label]));
+              return el.data.filter(t => t.meta && t.meta.kind === 'events')
+                .flatMap(t => t.customdata.map((c, i) => ({id: c, x: t.x[i], y: t.y[i], lane: lanes[t.y[i]], status: t.name})))
+                .sort((a, b) => a.id - b.id); }""",
         element_id,
     )
 
@@ -118,7 +120,7 @@ def test_hover_a_marker_to_read_its_details(page: Page, live_server: str, proble
     page.goto(live_server + "/")
     wait_for_chart(page)
     [call] = [p for p in chart_points(page) if p["id"] == 5]
-    assert (call["x"][:10], call["y"], call["status"]) == ("2022-05-19", MILLEY_GERASIMOV, "held")
+    assert (call["x"][:10], call["lane"], call["status"]) == ("2022-05-19", MILLEY_GERASIMOV, "held")
     page.locator("#timeline-chart").scroll_into_view_if_needed()
     x, y = point_on_screen(page, call["x"], call["y"])
     page.mouse.move(x - 30, y)
@@ -137,7 +139,7 @@ def test_hover_a_marker_to_read_its_details(page: Page, live_server: str, proble
     assert problems.items == []
 
 
-def test_zoom_the_timeline_by_dragging_and_with_the_modebar(
+def test_zoom_with_the_wheel_pan_by_dragging_and_use_the_range_buttons(
     page: Page, live_server: str, problems: PageProblems
 ) -> None:
     page.goto(live_server + "/")
@@ -147,33 +149,72 @@ def test_zoom_the_timeline_by_dragging_and_with_the_modebar(
     first = x_range(page)
     box = page.locator("#timeline-chart .nsewdrag").bounding_box()
     assert box is not None
-    y = box["y"] + box["height"] / 2
-    page.mouse.move(box["x"] + box["width"] * 0.3, y)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] * 0.6, y, steps=8)
-    page.mouse.up()
+    # the wheel zooms in around the pointer
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    page.mouse.wheel(0, -400)
     page.wait_for_function(
         "r => { const now = document.getElementById('timeline-chart')._fullLayout.xaxis.range;"
-        " return new Date(now[0]).getTime() !== r[0]; }",
+        " return new Date(now[1]).getTime() - new Date(now[0]).getTime() < 0.9 * (r[1] - r[0]); }",
         arg=first,
     )
     zoomed = x_range(page)
     assert first[0] < zoomed[0] < zoomed[1] < first[1]
-    assert (zoomed[1] - zoomed[0]) < 0.4 * (first[1] - first[0])
+    # dragging pans: the same width of time, further on
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.6, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.3, y, steps=8)
+    page.mouse.up()
+    page.wait_for_function(
+        "r => new Date(document.getElementById('timeline-chart')._fullLayout.xaxis.range[0]).getTime() > r[0] + 1000",
+        arg=zoomed,
+    )
+    panned = x_range(page)
+    assert abs((panned[1] - panned[0]) - (zoomed[1] - zoomed[0])) < 0.02 * (zoomed[1] - zoomed[0])
+    # the quick ranges: one year back from today, then everything
+    page.get_by_role("button", name="1 y").click()
+    page.wait_for_function(
+        "() => { const r = document.getElementById('timeline-chart')._fullLayout.xaxis.range;"
+        " return new Date(r[1]) - new Date(r[0]) < 400 * 86400000; }"
+    )
+    page.get_by_role("button", name="All").click()
+    page.wait_for_function(
+        "() => { const r = document.getElementById('timeline-chart')._fullLayout.xaxis.range;"
+        " return new Date(r[0]).getFullYear() <= 2022; }"
+    )
+    expect(page.locator("#range-start")).to_have_value(re.compile(r"^2022-0[12]"))
+    # the zoom buttons
+    before = x_range(page)
+    page.get_by_role("button", name="Zoom in").first.click()
+    page.wait_for_function(
+        "r => { const n = document.getElementById('timeline-chart')._fullLayout.xaxis.range;"
+        " return new Date(n[1]) - new Date(n[0]) < 0.6 * (r[1] - r[0]); }",
+        arg=before,
+    )
+    assert problems.items == []
 
-    chart.hover()
-    page.locator('#timeline-chart .modebar-btn[data-title="Reset axes"]').click()
-    page.wait_for_function(
-        "r => new Date(document.getElementById('timeline-chart')._fullLayout.xaxis.range[0]).getTime() === r[0]",
-        arg=first,
-    )
-    page.locator('#timeline-chart .modebar-btn[data-title="Zoom in"]').click()
-    page.wait_for_function(
-        "r => new Date(document.getElementById('timeline-chart')._fullLayout.xaxis.range[0]).getTime() > r[0]",
-        arg=first,
-    )
-    zoomed_in = x_range(page)
-    assert first[0] < zoomed_in[0] < zoomed_in[1] < first[1]
+
+def test_a_click_on_a_marker_shows_the_event_beside_the_chart(
+    page: Page, live_server: str, problems: PageProblems
+) -> None:
+    page.goto(live_server + "/")
+    wait_for_chart(page)
+    [call] = [p for p in chart_points(page) if p["id"] == 5]
+    page.locator("#timeline-chart").scroll_into_view_if_needed()
+    before = page.evaluate("() => window.scrollY")
+    x, y = point_on_screen(page, call["x"], call["y"])
+    page.mouse.click(x, y)
+    panel = page.locator("#detail-panel")
+    expect(panel.locator("h3")).to_have_text("Event 5")
+    expect(panel).to_contain_text("Mark Milley – Valery Gerasimov")
+    expect(panel).to_contain_text("agreed to keep the lines of communication open")
+    expect(panel.get_by_role("link", name="The Hill")).to_have_attribute("href", re.compile("thehill.com"))
+    expect(panel.get_by_role("link", name="Open the event's page")).to_have_attribute("href", "/events/5")
+    assert abs(page.evaluate("() => window.scrollY") - before) < 300  # the page did not jump to a table
+    # the same from the keyboard: the list of events in view
+    page.locator("#in-view button").first.focus()
+    page.keyboard.press("Enter")
+    expect(panel.locator("h3")).to_have_text(re.compile(r"^Event \d+$"))
     assert problems.items == []
 
 
@@ -202,12 +243,12 @@ def test_status_is_told_by_text_and_symbol_not_only_colour(
     wait_for_chart(page)
     symbols = page.evaluate(
         """() => Object.fromEntries(document.getElementById('timeline-chart').data
-              .filter(t => t.mode === 'markers' && t.customdata).map(t => [t.name, t.marker.symbol]))"""
+              .filter(t => t.meta && t.meta.kind === 'events').map(t => [t.name, t.marker.symbol]))"""
     )
     assert set(symbols["held"]) == {"circle"}  # filled
     assert set(symbols["refused"]) == {"star-open-dot"}  # open with a dot, whatever the channel's shape
-    legend = page.locator("#timeline-chart .legend").text_content() or ""
-    assert "held" in legend and "refused" in legend
+    key = page.locator(".timeline-key").text_content() or ""
+    assert "held" in key and "refused" in key and "silence now: alarm" in key
     badges = page.evaluate(
         """() => [...document.querySelectorAll('#events .status, .alert')].map(el => [
               el.textContent.trim(), getComputedStyle(el, '::before').content])"""
@@ -234,7 +275,7 @@ def test_filter_then_reload_and_share_the_url(page: Page, live_server: str, prob
     def same_view(p: Page) -> None:
         wait_for_chart(p)
         assert [(e["id"], e["status"]) for e in chart_points(p)] == [(3, "refused")]
-        expect(p.locator(".lede").first).to_contain_text("1 event matching the filters (of 5)")
+        expect(p.locator(".lede").first).to_contain_text("1 person pair with events matching the filters")
         expect(p.locator("#events tbody tr")).to_have_count(1)
         expect(p.locator("#event-3")).to_contain_text("hotline")
         expect(p.locator("#f-from")).to_have_value("2022-03-01")
@@ -312,7 +353,8 @@ def test_context_events_list_and_add(page: Page, live_server: str, problems: Pag
     expect(page.locator("#date")).to_have_value("2022-02-24")
     page.goto(live_server + "/")
     wait_for_chart(page)
-    expect(page.locator("#timeline-chart .annotation")).to_have_count(2)
+    for title in ("Russia invades Ukraine", "US MQ-9 drone downed over the Black Sea"):
+        expect(page.locator("#timeline-chart .annotation", has_text=title)).to_have_count(1)
     assert problems.items == []
 
 
@@ -402,7 +444,7 @@ def test_every_page_fits_the_screen(page: Page, live_server: str, problems: Page
         if name == "timeline":
             # the lanes get the width of the screen: their names are not beside them on a phone
             plot_width = page.evaluate("() => document.getElementById('timeline-chart')._fullLayout._size.w")
-            assert plot_width > (250 if size == "phone" else 800), plot_width
+            assert plot_width > (250 if size == "phone" else 750), plot_width
         if found["scrollWidth"] > found["innerWidth"] + 1 or found["cards"]:
             overflowing[path] = found
         snap(page, f"{size}-{name}")
@@ -464,6 +506,7 @@ def test_forms_are_labelled_keyboard_reachable_with_visible_focus(
 ) -> None:
     for path in [*FORM_PAGES, pair_url(page, live_server).removeprefix(live_server)]:
         page.goto(live_server + path)
+        wait_for_charts(page)
         page.evaluate("() => document.querySelectorAll('main details').forEach(d => { d.open = true; })")
         assert page.evaluate(UNLABELLED) == [], path
         page.evaluate(RECORD_FOCUS)

@@ -18,12 +18,19 @@ def test_timeline_draws_the_seeded_contacts(page: Page, live_server: str, proble
     wait_for_chart(page)
     ids = page.evaluate(
         """() => document.getElementById('timeline-chart').data
-              .filter(t => t.mode === 'markers' && t.customdata)
+              .filter(t => t.meta && t.meta.kind === 'events')
               .flatMap(t => t.customdata).sort()"""
     )
     assert ids == [1, 2, 3, 4, 5]
     assert page.locator("#timeline-chart .scatterlayer .point").count() >= 5
+    # every lane runs to today, labelled with its silence
+    expect(page.locator("#timeline-chart")).to_contain_text("days and counting")
+    # the 2022 gaps are too short to label at this zoom; zoomed in, their lengths appear
+    page.fill("#range-start", "2022-01-01")
+    page.fill("#range-end", "2022-07-01")
+    page.locator("#range-end").dispatch_event("change")
     expect(page.locator("#timeline-chart")).to_contain_text("90 days")
+    expect(page.locator("#timeline-chart")).to_contain_text("84 days")
     wait_for_chart(page, "frequency-chart")
     assert problems.items == []
 

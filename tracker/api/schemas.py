@@ -43,6 +43,18 @@ class PairQuery(BaseModel):
         default="person",
         description="Pairs of persons (Austin – Shoigu), or of posts, which run across changes of holder.",
     )
+    gaps: bool = Field(default=False, description="Include every gap of each pair (else only the longest).")
+    dyad: str = Field(
+        default="", description="Only the pairs of these two countries (`United States – Russia`)."
+    )
+    level: Literal["", "alarm", "warn", "ok", "none"] = Field(
+        default="", description="Only the pairs at this alert level."
+    )
+    archived: bool = Field(default=False, description="The archived pairs instead of those on the board.")
+    order: Literal["recent", "alarming", "silence", "name"] = Field(
+        default="recent",
+        description="Most recently active first (default), most alarming, longest silent, by name.",
+    )
 
 
 class ErrorBody(BaseModel):
@@ -170,7 +182,21 @@ class PairPublic(BaseModel):
     longest_gap: GapPublic | None
     median_gap_min: float | None = Field(description="The median gap's lower bound in days.")
     median_gap_max: float | None = Field(description="The median gap's upper bound in days.")
-    gaps: list[GapPublic] = Field(description="Every gap, oldest first.")
+    gaps: list[GapPublic] | None = Field(description="Every gap, oldest first (with `gaps=true`; else null).")
+    gap_count: int = Field(description="How many gaps the pair has.")
+    dyad: str = Field(description="The two countries of the pair.")
+    level: Literal["alarm", "warn", "ok", "none", "archived"] = Field(
+        description="The alert level of the current silence."
+    )
+    level_label: str = Field(
+        description="The level as the board names it (Alarm, Warning, Normal, No baseline, Archived)."
+    )
+    alert_reason: str = Field(description="Why the pair is at this level.")
+    level_since: dt.date | None = Field(
+        description="Since when the pair is in alarm or warning (null otherwise)."
+    )
+    attempts_since_last: int = Field(description="Attempted contacts since the last held contact.")
+    refusals_since_last: int = Field(description="Refused contacts since the last held contact.")
 
 
 class PairList(BaseModel):

@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound
 
-from tracker import analysis
+from tracker import analysis, board
 from tracker.api import docs as docs_page
 from tracker.api.openapi import Operation, documented, openapi_document
 from tracker.api.schemas import (
@@ -44,7 +44,7 @@ from tracker.extensions import csrf
 from tracker.filters import FILTER_PARAMS, parse_filters
 from tracker.forms import field_errors
 from tracker.models import DATE_FIELDS, MAX_ID, EventCreate, EventPublic, EventUpdate, SourceCreate
-from tracker.store import DuplicateError, InputError, events, people, writes
+from tracker.store import DuplicateError, InputError, events, lanes, people, writes
 from tracker.store import sources as stored_sources
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -502,26 +502,48 @@ def _attrs(source: object, model: type[BaseModel]) -> dict[str, Any]:
 @bp.get("/pairs")
 @_doc(Operation(PairList, query=(PairQuery,), errors=(422,)))
 def list_pairs() -> Response:
-    """Every pair with its gap statistics: counts, last contact, current silence, gaps.
+    """Every pair on the board with its alert level and gap statistics (every gap with `gaps=true`).
 
     A gap is the time between two consecutive held contacts; attempts and refusals fall inside
-    gaps. Uncertain dates give a gap bounds (at least, at most).
+    gaps. Uncertain dates give a gap bounds (at least, at most). The level is the board's: alarm
+    past the longest gap on record (or the pair's alarm threshold), warning past k × the median
+    gap, normal, no baseline (fewer than two held contacts); archived pairs are left out unless
+    asked for.
     """
     query = _query(PairQuery, request.args)
     as_of = query.as_of or today()
-    rows = events.list_events(get_session(), lanes=query.lanes)
-    labels = {e.pair_key: e.pair_label for e in rows}
+    session = get_session()
+    rows = board.board(
+        session,
+        mode=query.lanes,
+        as_of=as_of,
+        dyad=query.dyad,
+        level=query.level,
+        archived=query.archived,
+        order=query.order,
+    )
+    gaps: dict[str, list[GapPublic]] = {}
+    if query.gaps:
+        for key, gap, _, _ in lanes.lane_gaps(session, query.lanes):
+            gaps.setdefault(key, []).append(_gap(gap))
     items = [
         PairPublic.model_validate(
             {
-                **_attrs(s, PairPublic),
-                "label": labels.get(s.pair_key, s.pair_key),
-                "silence_label": s.silence_label,
-                "longest_gap": _gap(s.longest_gap) if s.longest_gap else None,
-                "gaps": [_gap(g) for g in s.gaps],
+                **_attrs(r.stats, PairPublic),
+                "pair_key": r.key,
+                "label": r.label,
+                "silence_label": r.stats.silence_label,
+                "longest_gap": _gap(r.stats.longest_gap) if r.stats.longest_gap else None,
+                "gaps": gaps.get(r.key, []) if query.gaps else None,
+                "gap_count": r.stats.held - 1 if r.stats.held else 0,
+                "dyad": r.dyad,
+                "level": r.alert.level,
+                "level_label": r.alert.label,
+                "alert_reason": r.alert.reason,
+                "level_since": r.alert.since,
             }
         )
-        for s in analysis.all_pair_stats(rows, as_of=as_of)
+        for r in rows
     ]
     return _json(PairList(as_of=as_of, lanes=query.lanes, items=items))
 

@@ -60,6 +60,58 @@ def _describe(item: Any) -> str:
     )
 
 
+#: Events a page of the browser lists.
+PAGE_SIZE = 50
+#: The columns the browser sorts by, as their headings say.
+SORT_LABELS = {
+    "date": "Date",
+    "official_a": "First side",
+    "official_b": "Second side",
+    "channel": "Channel",
+    "status": "Status",
+}
+
+
+@bp.get("/events")
+def browse() -> tuple[str, int]:
+    """Every event, a page at a time: sortable, searchable, with facet counts and this view as CSV or JSON."""
+    flt, errors = parse_filters(request.args)
+    sort = request.args.get("sort", "-date")
+    if sort not in events.SORTS:
+        errors["sort"] = f"must be one of {', '.join(events.SORTS)}"
+        sort = "-date"
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        errors["page"] = "must be a whole number"
+        page = 1
+    session = get_session()
+    rows, total = events.list_events_page(
+        session, flt=flt, lanes="post", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, sort=sort
+    )
+    last = max(1, -(-total // PAGE_SIZE))
+    query: dict[str, Any] = dict(flt.query_args())
+    html = render_template(
+        "events.html",
+        rows=rows,
+        total=total,
+        page=min(page, last),
+        last=last,
+        sort=sort,
+        sort_labels=SORT_LABELS,
+        flt=flt,
+        query=query,
+        errors=errors,
+        facets=events.facets(session, flt),
+        channels=tuple(Channel),
+        statuses=tuple(Status),
+        csv_url=url_for("events.events_csv", **query),
+        json_url=url_for("api.list_events", **query),
+        recorded=events.count_events(session),
+    )
+    return html, 400 if errors else 200
+
+
 @bp.get("/events/new")
 def new_event() -> str:
     """The form to record a contact event."""

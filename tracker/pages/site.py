@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import plotly
-from flask import Blueprint, Flask, render_template, send_file, url_for
+from flask import Blueprint, Flask, render_template, request, send_file, url_for
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.clock import today
 from tracker.models import MAX_ID
+from tracker.timeline import key_items
 
 bp = Blueprint("site", __name__)
 
@@ -26,6 +28,18 @@ def plotly_js(version: str) -> BaseResponse:
     if version != PLOTLY_VERSION:
         response.cache_control.max_age = 0
     return response
+
+
+def query_with(**changes: object) -> str:
+    """This page's address with some query-string arguments changed (None or "" removes one)."""
+    args = request.args.copy()
+    for name, value in changes.items():
+        args.pop(name, None)
+        if value not in (None, ""):
+            for item in value if isinstance(value, list | tuple) else [value]:
+                args.add(name, str(item))
+    text = urlencode(list(args.items(multi=True)))
+    return f"{request.path}?{text}" if text else request.path
 
 
 def _error_page(error: Any) -> tuple[str, int]:
@@ -50,6 +64,8 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _globals() -> dict[str, object]:
         return {
+            "query_with": query_with,
+            "timeline_key": key_items(),
             "plotly_js_url": url_for("site.plotly_js", version=PLOTLY_VERSION),
             "today_iso": today().isoformat(),
             "nav_endpoints": app.view_functions,

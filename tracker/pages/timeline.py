@@ -1,150 +1,307 @@
-"""The timeline of every pair, the pairs overview, and the page of one pair."""
+"""The timeline of every lane, the status board of pairs, and the page of one pair.
+
+The timeline page carries the figure of its first window; ``/timeline.json`` answers the
+figure of any other window (the browser asks as the user zooms and pans), with events one by
+one where they fit on screen and counted per stretch of days where they do not.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
-from tracker import analysis, charts
+from tracker import analysis, board, charts
+from tracker import timeline as drawing
 from tracker.clock import today
 from tracker.db import get_session
 from tracker.filters import EventFilter, parse_filters
-from tracker.forms import field_errors
+from tracker.forms import field_errors, parse_date
 from tracker.models import PairAlertUpdate
-from tracker.posts import is_post_pair_key
-from tracker.store import alerts, context, events, people
+from tracker.posts import is_pair_key, is_post_pair_key
+from tracker.store import alerts, context, events, lanes, people
 from tracker.store.events import EventRow
-from tracker.store.registry import registry
 from tracker.vocabulary import Channel, Status
 
 bp = Blueprint("timeline", __name__)
 
 PERIODS = analysis.PERIODS
 FREQUENCY_VIEWS = ("pair", "status")
+#: A window holding more events than this is drawn as counts per stretch of days.
+DETAIL_LIMIT = 2000
+#: The most gaps a window draws (the longest first).
+GAP_LIMIT = 1500
+#: How many lanes the frequency chart shows one by one; the others are summed.
+FREQUENCY_SERIES = 8
+LEVEL_CHOICES = ("alarm", "warn", "ok", "none")
 
 
 @dataclass(frozen=True)
 class Options:
-    """How to show events: lanes by post or person pair, frequency period and grouping."""
+    """How to show events: lanes by post or person pair, the board's order, frequency period and grouping."""
 
     lanes: str = "post"
     period: str = "month"
     freq: str = "pair"
+    order: str = "alarming"
 
     def args(self) -> dict[str, str]:
         defaults = Options()
         return {k: v for k, v in vars(self).items() if v != getattr(defaults, k)}
 
 
+def _choice(errors: dict[str, str], name: str, allowed: Sequence[str], default: str) -> str:
+    value = request.args.get(name, default) or default
+    if value not in allowed:
+        errors[name] = f"must be one of {', '.join(allowed)}"
+        return default
+    return value
+
+
 def _options(errors: dict[str, str]) -> Options:
-    def choice(name: str, allowed: Sequence[str], default: str) -> str:
-        value = request.args.get(name, default) or default
-        if value not in allowed:
-            errors[name] = f"must be one of {', '.join(allowed)}"
-            return default
-        return value
-
     return Options(
-        lanes=choice("lanes", events.LANES, "post"),
-        period=choice("period", PERIODS, "month"),
-        freq=choice("freq", FREQUENCY_VIEWS, "pair"),
+        lanes=_choice(errors, "lanes", events.LANES, "post"),
+        period=_choice(errors, "period", PERIODS, "month"),
+        freq=_choice(errors, "freq", FREQUENCY_VIEWS, "pair"),
+        order=_choice(errors, "order", board.ORDERS, "alarming"),
     )
 
 
-@dataclass(frozen=True)
-class PairRow:
-    """A pair's statistics with its alert and callout, for the tables."""
-
-    key: str
-    label: str
-    stats: analysis.PairStats
-    alert: analysis.Alert
-    callout: str
-    warn_factor: float
-    alarm_days: int | None
-
-
-def _pair_rows(rows: Sequence[EventRow]) -> list[PairRow]:
-    labels = {e.pair_key: e.pair_label for e in rows}
-    settings = alerts.pair_alerts(get_session())
-    found = []
-    for stats in analysis.all_pair_stats(rows, as_of=today()):
-        setting = settings.get(stats.pair_key)
-        warn = setting.warn_factor if setting else analysis.DEFAULT_WARN_FACTOR
-        alarm_days = setting.alarm_days if setting else None
-        found.append(
-            PairRow(
-                key=stats.pair_key,
-                label=labels[stats.pair_key],
-                stats=stats,
-                alert=analysis.alert(stats, warn_factor=warn, alarm_days=alarm_days),
-                callout=analysis.silence_callout(stats),
-                warn_factor=warn,
-                alarm_days=alarm_days,
-            )
-        )
-    return found
+def _rows(flt: EventFilter, options: Options, *, keep: str = "") -> list[board.PairRow]:
+    """The lanes shown: the board's (archived ones left out), in the order asked, grouped by dyad."""
+    session = get_session()
+    if keep:
+        mode = "post" if is_post_pair_key(keep) else "person"
+        found = board.stored_rows(session, mode, as_of=today(), keys=[keep])
+        return found
+    rows = board.board(session, mode=options.lanes, as_of=today(), flt=flt, order=options.order)
+    # dyads in the order of their first lane, lanes within a dyad in the board's order
+    first: dict[str, int] = {}
+    for n, row in enumerate(rows):
+        first.setdefault(row.dyad, n)
+    return sorted(rows, key=lambda r: first[r.dyad])
 
 
-def _holder_changes(rows: Sequence[EventRow]) -> list[analysis.HolderChange]:
-    """Changes of holder on the lanes of ``rows``, dated by the tenures recorded."""
-    book = registry(get_session()).book
-    return analysis.holder_changes(rows, book.tenure_start)
-
-
-def _charts(
-    rows: Sequence[EventRow], options: Options, title: str = "Timeline by pair"
-) -> list[charts.Chart]:
-    """The timeline and the frequency chart of ``rows``."""
-    if not rows:
-        return []
-    groups = analysis.by_pair(rows)
-    gaps = {key: analysis.gaps(group) for key, group in groups.items()}
-    changes = _holder_changes(rows) if options.lanes == "post" else []
-    lane_words = (
-        "post pair (it continues across changes of holder, marked in teal)"
-        if options.lanes == "post"
-        else "person pair"
+def lane_view(row: board.PairRow) -> drawing.LaneView:
+    """A board row as a lane of the timeline."""
+    s = row.stats
+    open_from = (
+        analysis.middle(s.silence_from_certain, s.silence_from)
+        if s.silence_from is not None and s.silence_from_certain is not None
+        else None
     )
-    found = [
-        charts.Chart(
-            id="timeline-chart",
-            title=title,
-            description="Timeline of contact events by pair; the same data is in the tables below.",
-            figure=charts.timeline_figure(rows, gaps, context.list_context_events(get_session()), changes),
-            hint=(
-                f"One lane per {lane_words}. Filled marks are held contacts, open marks attempts, open marks "
-                "with a dot refusals; the shape gives the channel. Dotted lines are silences between held "
-                "contacts, labelled in days; grey bars show uncertain dates and spans."
-            ),
-        )
-    ]
-    if options.freq == "status":
-        starts, series = analysis.frequency_by_status(rows, period=options.period)
-        figure = charts.frequency_figure(
-            starts, series, {}, period=options.period, what="events", colors=charts.status_colors()
-        )
-        what, description = "Events by status", "events by status"
+    return drawing.LaneView(
+        key=row.key,
+        label=row.label,
+        dyad=row.dyad,
+        level=row.alert.level,
+        level_label=row.alert.label,
+        reason=row.alert.reason,
+        silence_label=s.silence_label,
+        open_from=open_from,
+        attempts_since=s.attempts_since_last,
+        refusals_since=s.refusals_since_last,
+        since=row.alert.since,
+    )
+
+
+def _date_arg(name: str, errors: dict[str, str]) -> dt.date | None:
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        errors[name] = str(exc)
+        return None
+
+
+def _window(rows: Sequence[board.PairRow], errors: dict[str, str], width: int = 1100) -> drawing.Window:
+    """The window asked for (``start``, ``end``), else from the first contact of the lanes shown to today."""
+    day = today()
+    firsts = [d for r in rows for d in (r.stats.first_contact, r.stats.last_event) if d is not None]
+    default_start = min(firsts) if firsts else day - dt.timedelta(days=365)
+    start = _date_arg("start", errors) or default_start
+    end = _date_arg("end", errors) or max(
+        day, max((r.stats.last_event for r in rows if r.stats.last_event), default=day)
+    )
+    if end <= start:
+        errors["end"] = "must be after the start"
+        start, end = default_start, day
+    return drawing.Window(start, end, day, width)
+
+
+def window_figure(
+    flt: EventFilter, options: Options, rows: Sequence[board.PairRow], window: drawing.Window
+) -> dict[str, Any]:
+    """The timeline figure of ``rows`` over ``window``: events one by one where they fit, else counted."""
+    session = get_session()
+    views = [lane_view(r) for r in rows]
+    keys = [r.key for r in rows]
+    mode = (
+        options.lanes
+        if not rows or is_post_pair_key(rows[0].key) == (options.lanes == "post")
+        else ("post" if is_post_pair_key(rows[0].key) else "person")
+    )
+    margin = dt.timedelta(days=window.days // 20 + 1)
+    start, end = window.start - margin, window.end + margin
+    markers: Sequence[Any] | None = None
+    bins = None
+    bin_days = 1
+    if not keys:
+        gaps: list[tuple[str, analysis.Gap, dt.date, dt.date]] = []
+    elif flt.active:
+        listed = [e for e in events.list_events(session, flt=flt, lanes=mode) if e.pair_key in set(keys)]
+        gaps = [
+            (key, g, _mid(by_id[g.start_id]), _mid(by_id[g.end_id]))
+            for key, group in analysis.by_pair(listed).items()
+            for by_id in [{e.id: e for e in group}]
+            for g in analysis.gaps(group)
+        ]
+        drawn = [e for e in listed if start <= _mid(e) <= end]
+        if len(drawn) <= DETAIL_LIMIT:
+            markers = [_marker(e) for e in drawn]
+        else:
+            bin_days = _bin_days(window)
+            bins = _count_bins(drawn, window, bin_days)
     else:
-        starts, series = analysis.frequency(rows, period=options.period)
-        labels = {e.pair_key: e.pair_label for e in rows}
-        figure = charts.frequency_figure(starts, series, labels, period=options.period) if series else None
-        what, description = "Held contacts", "held contacts by pair"
-    if figure is not None:
-        found.append(
-            charts.Chart(
-                id="frequency-chart",
-                title=f"{what} per {options.period}",
-                description=f"Bar chart of {description} per {options.period}.",
-                figure=figure,
+        count = events.window_count(session, flt=None, lanes=mode, keys=keys, start=start, end=end)
+        if count <= DETAIL_LIMIT:
+            markers = events.window_markers(session, flt=None, lanes=mode, keys=keys, start=start, end=end)
+        else:
+            bin_days = _bin_days(window)
+            bins = events.window_bins(
+                session, flt=None, lanes=mode, keys=keys, start=window.start, end=end, bin_days=bin_days
             )
-        )
-    return found
+        wanted = set(keys)
+        gaps = [
+            g
+            for g in lanes.lane_gaps(
+                session,
+                mode,
+                None if len(keys) > 1 else keys[0],
+                start=start,
+                end=end,
+                min_days=int(window.days_per_px * 3),
+                limit=GAP_LIMIT,
+            )
+            if g[0] in wanted
+        ]
+    changes = [c for r in rows for c in r.changes] if mode == "post" else []
+    countries = {c for r in rows for c in r.dyad.split(" – ")}
+    shown_context = [c for c in context.list_context_events(session) if concerns(c.countries, countries)]
+    return drawing.timeline_figure(
+        views,
+        window,
+        markers=markers,
+        bins=bins,
+        bin_days=bin_days,
+        gaps=gaps,
+        changes=changes,
+        context=shown_context,
+    )
+
+
+def concerns(countries: str, shown: set[str]) -> bool:
+    """Whether a context event that names ``countries`` (empty: all) concerns lanes of the ``shown`` countries."""
+    named = {c for c in countries.split("|") if c}
+    return not named or bool(named & shown)
+
+
+def _mid(e: analysis.ContactLike) -> dt.date:
+    lo, hi = analysis.bounds_of(e)
+    return analysis.middle(lo, hi)
+
+
+def _marker(e: EventRow) -> events.Marker:
+    lo, hi = analysis.bounds_of(e)
+    return events.Marker(
+        e.id,
+        e.pair_key,
+        analysis.middle(lo, hi),
+        lo,
+        hi,
+        e.date,
+        e.date_end,
+        e.date_precision,
+        e.channel,
+        e.status,
+        e.official_a,
+        e.role_a,
+        e.official_b,
+        e.role_b,
+        e.initiated_by,
+        e.summary[:280],
+        e.source_publisher,
+        e.source_url,
+    )
+
+
+def _bin_days(window: drawing.Window) -> int:
+    return max(1, round(window.days * 10 / max(200, window.width)))
+
+
+def _count_bins(
+    rows: Sequence[EventRow], window: drawing.Window, bin_days: int
+) -> list[tuple[str, int, str, int]]:
+    counts: dict[tuple[str, int, str], int] = defaultdict(int)
+    for e in rows:
+        counts[(e.pair_key, (_mid(e) - window.start).days // bin_days, e.status)] += 1
+    return [(k, b, s, n) for (k, b, s), n in counts.items()]
+
+
+def _frequency(flt: EventFilter, options: Options, rows: Sequence[board.PairRow]) -> charts.Chart | None:
+    """Held contacts (or every event by status) per period, the busiest lanes one by one."""
+    session = get_session()
+    by = "lane" if options.freq == "pair" else "status"
+    found = events.counts_per_month(
+        session, flt=flt, lanes=options.lanes, by=by, status="held" if by == "lane" else None
+    )
+    keys = {r.key for r in rows}
+    labels = {r.key: r.label for r in rows}
+    if by == "lane":
+        found = [f for f in found if f[0] in keys]
+    if not found:
+        return None
+    totals: dict[str, int] = defaultdict(int)
+    for key, _, _, n in found:
+        totals[key] += n
+    shown = sorted(totals, key=lambda k: -totals[k])[:FREQUENCY_SERIES] if by == "lane" else list(totals)
+    series: dict[str, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    for key, year, month, n in found:
+        start = analysis.period_start(dt.date(year, month, 1), options.period)
+        name = key if key in shown else "other"
+        series[name][start] += n
+    if by == "status":
+        order = [str(s) for s in Status]
+        names = sorted(series, key=lambda k: order.index(k) if k in order else 99)
+        label_of = {k: Status(k).label if k in Status._value2member_map_ else k for k in names}
+        colors = charts.status_colors()
+    else:
+        names = [k for k in shown if k in series] + (["other"] if "other" in series else [])
+        label_of = {**labels, "other": f"{len(totals) - len(shown)} other lanes"}
+        colors = {}
+    figure = charts.frequency_figure(
+        {name: dict(series[name]) for name in names},
+        label_of,
+        period=options.period,
+        what="held contacts" if by == "lane" else "events",
+        colors=colors,
+    )
+    what = "Held contacts" if by == "lane" else "Events by status"
+    return charts.Chart(
+        id="frequency-chart",
+        title=f"{what} per {options.period}",
+        description=f"Bar chart of {what.lower()} per {options.period}.",
+        figure=figure,
+        hint="The lanes with the most held contacts one by one, the others together." if by == "lane" else "",
+    )
 
 
 def _filter_choices() -> dict[str, Any]:
@@ -155,117 +312,228 @@ def _filter_choices() -> dict[str, Any]:
         "channels": tuple(Channel),
         "statuses": tuple(Status),
         "periods": PERIODS,
+        "orders": board.ORDERS,
     }
+
+
+def _timeline_chart(figure: dict[str, Any], title: str = "Timeline") -> charts.Chart:
+    return charts.Chart(
+        id="timeline-chart",
+        title=title,
+        description="Timeline of contact events by pair; the same data is in the tables below and in the panel beside it.",
+        figure=figure,
+    )
 
 
 @bp.get("/")
 def timeline() -> tuple[str, int]:
-    """Every pair on one timeline, held contacts per period, and a table of silences; filterable."""
+    """Who is silent now, since when, and who refused: the board's lanes on one timeline; filterable."""
     flt, errors = parse_filters(request.args)
     options = _options(errors)
     session = get_session()
-    rows = events.list_events(session, flt=flt, lanes=options.lanes)
-    everything = events.list_events(session, lanes=options.lanes) if flt.active else rows
-    pair_choices = sorted({e.pair_key: e.pair_label for e in everything}.items(), key=lambda kv: kv[1])
-    csv_args: dict[str, Any] = flt.query_args()
+    rows = _rows(flt, options)
+    window = _window(rows, errors)
+    figure = window_figure(flt, options, rows, window) if rows else None
     if errors:
         flash("Some filters were not understood and are ignored: see the messages below.", "error")
+    all_rows = rows if not flt.active else board.stored_rows(session, options.lanes, as_of=today())
+    recent, shown_total = events.list_events_page(
+        session, flt=flt, lanes=options.lanes, limit=10, sort="-date"
+    )
+    chart_list = [_timeline_chart(figure, "Timeline by pair")] if figure else []
+    frequency = _frequency(flt, options, rows) if rows else None
+    if frequency:
+        chart_list.append(frequency)
+    query: dict[str, Any] = dict(flt.query_args())
+    lanes_arg: dict[str, Any] = {"lanes": options.lanes} if options.lanes != "person" else {}
+    view_args: dict[str, Any] = options.args()
     page = render_template(
         "timeline.html",
-        events=rows,
-        pairs=_pair_rows(rows),
+        rows=rows,
+        counts=board.level_counts(rows),
+        dyads=board.dyads(all_rows),
         flt=flt,
         options=options,
         errors=errors,
-        pair_choices=pair_choices,
-        csv_url=url_for("events.events_csv", **csv_args),
+        pair_choices=sorted(((r.key, r.label) for r in all_rows), key=lambda kv: kv[1]),
+        csv_url=url_for("events.events_csv", **query),
+        json_url=url_for("api.list_events", **query, **lanes_arg),
+        browse_url=url_for("events.browse", **query),
+        data_url=url_for("timeline.timeline_json", **query, **view_args),
         as_of=today(),
         total=events.count_events(session),
-        charts=_charts(rows, options),
+        shown_total=shown_total,
+        recent=recent,
+        charts=chart_list,
+        window=window,
         **_filter_choices(),
     )
     return page, 400 if errors else 200
 
 
+@bp.get("/timeline.json")
+def timeline_json() -> Response:
+    """The timeline figure of a window (``start``, ``end``, ``width`` in pixels), filters as on ``/``."""
+    flt, errors = parse_filters(request.args)
+    options = _options(errors)
+    keep = request.args.get("key", "")
+    if keep and not is_pair_key(keep):
+        errors["key"] = "not a pair key"
+    try:
+        width = min(4000, max(200, int(request.args.get("width", "1100"))))
+    except ValueError:
+        errors["width"] = "must be a whole number of pixels"
+        width = 1100
+    rows = _rows(flt, options, keep=keep if "key" not in errors else "")
+    window = _window(rows, errors, width)
+    if errors:
+        return Response(
+            charts.dumps({"error": "bad parameters", "fields": errors}),
+            status=400,
+            mimetype="application/json",
+        )
+    if keep:
+        options = replace(options, lanes="post" if is_post_pair_key(keep) else "person")
+    figure = window_figure(flt if not keep else EventFilter(), options, rows, window)
+    return Response(charts.dumps(figure), mimetype="application/json")
+
+
+# The board ----------------------------------------------------------------------------------------
+
+
 @bp.get("/pairs")
 def pairs() -> tuple[str, int]:
-    """Who is still talking to whom: every pair with its alert level, most alarming first."""
+    """Who is still talking to whom: the status board of every pair, most alarming first."""
     errors: dict[str, str] = {}
     options = _options(errors)
-    rows = sorted(
-        _pair_rows(events.list_events(get_session(), lanes=options.lanes)),
-        key=lambda r: (r.alert.rank, -(r.stats.silence_min_days or 0), r.label),
+    level = _choice(errors, "level", ("", *LEVEL_CHOICES), "")
+    dyad = request.args.get("dyad", "").strip()
+    archived = request.args.get("archived", "") == "1"
+    session = get_session()
+    everything = board.stored_rows(session, options.lanes, as_of=today())
+    live = [r for r in everything if not r.archived]
+    rows = board.board(
+        session,
+        mode=options.lanes,
+        as_of=today(),
+        dyad=dyad,
+        level=level,
+        archived=archived,
+        order=options.order,
     )
-    return render_template("pairs.html", rows=rows, options=options, errors=errors, as_of=today()), (
-        400 if errors else 200
+    page = render_template(
+        "pairs.html",
+        rows=rows,
+        counts=board.level_counts(live),
+        archived_count=sum(r.archived for r in everything),
+        dyads=board.dyads(everything),
+        dyad=dyad,
+        level=level,
+        archived=archived,
+        levels=[(lv, analysis.LEVEL_LABELS[lv]) for lv in LEVEL_CHOICES],
+        orders=board.ORDERS,
+        options=options,
+        errors=errors,
+        as_of=today(),
     )
+    return page, 400 if errors else 200
 
 
-def _pair_events(key: str) -> tuple[list[EventRow], str]:
-    lanes = "post" if is_post_pair_key(key) else "person"
-    rows = events.list_events(get_session(), flt=EventFilter(pair=key), lanes=lanes)
-    if not rows:
+def _stored_pair(key: str) -> tuple[board.PairRow, str]:
+    if not is_pair_key(key):
         abort(404, description=f"No events for the pair {key!r}.")
-    return rows, lanes
+    mode = "post" if is_post_pair_key(key) else "person"
+    found = board.stored_rows(get_session(), mode, as_of=today(), keys=[key])
+    if not found:
+        abort(404, description=f"No events for the pair {key!r}.")
+    return found[0], mode
 
 
 @bp.get("/pairs/<key>")
 def pair(key: str) -> tuple[str, int]:
-    """One pair: its timeline, statistics, response to context events, events and CSV."""
-    rows, lanes = _pair_events(key)
+    """One pair: its timeline, statistics, every gap (the current silence first), responses, events."""
+    row, mode = _stored_pair(key)
     errors: dict[str, str] = {}
     chosen = _options(errors)
-    options = Options(lanes=lanes, period=chosen.period, freq=chosen.freq)
     errors.pop("lanes", None)
-    return _pair_page(key, rows, options, errors, {}), 400 if errors else 200
+    return _pair_page(row, mode, replace(chosen, lanes=mode), errors, {}), 400 if errors else 200
 
 
 def _pair_page(
-    key: str,
-    rows: list[EventRow],
-    options: Options,
-    errors: dict[str, str],
-    alert_errors: dict[str, str],
+    row: board.PairRow, mode: str, options: Options, errors: dict[str, str], alert_errors: dict[str, str]
 ) -> str:
-    [row] = _pair_rows(rows)
+    session = get_session()
+    key = row.key
+    flt = EventFilter(pair=key)
+    lane_rows = events.list_events(session, flt=flt, lanes=mode)
+    window = _window([row], errors)
+    figure = window_figure(EventFilter(), options, [row], window)
+    gaps = [g for _, g, _, _ in lanes.lane_gaps(session, mode, key)]
+    countries = set(row.dyad.split(" – "))
     responses = [
-        (c, analysis.response_days(c.date, rows)) for c in context.list_context_events(get_session())
+        (c, analysis.response_days(c.date, lane_rows))
+        for c in context.list_context_events(session)
+        if concerns(c.countries, countries)
     ]
-    holders = sorted({(e.official_a, e.official_b) for e in rows})
+    recent, total = events.list_events_page(session, flt=flt, lanes=mode, limit=50, sort="-date")
+    holders = sorted({(e.official_a, e.official_b) for e in lane_rows})
+    chart_list = [_timeline_chart(figure)]
+    frequency = _frequency(flt, options, [row])
+    if frequency:
+        chart_list.append(frequency)
     return render_template(
         "pair.html",
         key=key,
         row=row,
-        events=rows,
+        gaps=list(reversed(gaps)),
+        events=recent,
+        event_total=total,
         responses=responses,
         holders=holders,
         options=options,
         errors=errors,
         alert_errors=alert_errors,
         alert_values=request.form if alert_errors else {},
-        changes=_holder_changes(rows) if options.lanes == "post" else [],
+        changes=row.changes,
         csv_url=url_for("events.events_csv", pair=key),
+        browse_url=url_for("events.browse", pair=key),
+        data_url=url_for("timeline.timeline_json", key=key),
         as_of=today(),
-        charts=_charts(rows, options, title="Timeline"),
+        charts=chart_list,
     )
 
 
 @bp.post("/pairs/<key>/alert")
 def pair_alert(key: str) -> tuple[str, int] | BaseResponse:
     """Set the silence alert thresholds of one pair."""
-    rows, lanes = _pair_events(key)
+    row, mode = _stored_pair(key)
     data = {k: (v.strip() or None) for k, v in request.form.items() if k in ("warn_factor", "alarm_days")}
     try:
         item = PairAlertUpdate.model_validate({k: v for k, v in data.items() if v is not None})
     except ValidationError as exc:
         flash("The thresholds were not saved: please correct the fields marked below.", "error")
-        return _pair_page(key, rows, Options(lanes=lanes), {}, field_errors(exc)), 400
+        return _pair_page(row, mode, Options(lanes=mode), {}, field_errors(exc)), 400
     alerts.save_pair_alert(get_session(), key, item)
     alarm = f"after {item.alarm_days} days" if item.alarm_days else "past the longest gap"
     flash(
         f"Alert thresholds saved: warn past {item.warn_factor:g} × the median gap, alarm {alarm}.", "success"
     )
     return redirect(url_for("timeline.pair", key=key))
+
+
+@bp.post("/pairs/<key>/archive")
+def archive_pair(key: str) -> BaseResponse:
+    """Take a line off the board and the alert counts (its data stays), or put it back (``restore=1``)."""
+    row, _ = _stored_pair(key)
+    restore = request.form.get("restore") == "1"
+    alerts.set_archived(get_session(), key, archived=not restore)
+    if restore:
+        flash(f"{row.label} is back on the board.", "success")
+    else:
+        flash(f"Archived {row.label}: it leaves the board and the alert counts; its events stay.", "success")
+    back = request.form.get("next", "")
+    safe = back.startswith("/") and not back.startswith("//") and "\\" not in back
+    return redirect(back if safe else url_for("timeline.pairs"), code=303)
 
 
 def init_app(app: Flask) -> None:

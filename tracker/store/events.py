@@ -7,7 +7,8 @@ possible day, so reading never re-resolves posts; labels come from the session's
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -113,6 +114,27 @@ def event_select(flt: EventFilter | None = None, *, include_deleted: bool = Fals
         stmt = stmt.where(col(ContactEvent.channel).in_([str(c) for c in flt.channels]))
     if flt.statuses:
         stmt = stmt.where(col(ContactEvent.status).in_([str(s) for s in flt.statuses]))
+    if flt.dyad:
+        parts = [canonical_country(p) for p in flt.dyad.replace("–", "|").replace(" - ", "|").split("|")]
+        first, second = (parts + parts)[:2] if len(parts) == 1 else parts[:2]
+        stmt = stmt.where(
+            sa.or_(
+                sa.and_(col(_A.country) == first, col(_B.country) == second),
+                sa.and_(col(_A.country) == second, col(_B.country) == first),
+            )
+        )
+    if flt.q:
+        for word in flt.q.casefold().split()[:8]:
+            like = f"%{word.replace('%', '').replace('_', '')}%"
+            stmt = stmt.where(
+                sa.or_(
+                    sa.func.lower(col(_A.name)).like(like),
+                    sa.func.lower(col(_B.name)).like(like),
+                    sa.func.lower(col(ContactEvent.role_a)).like(like),
+                    sa.func.lower(col(ContactEvent.role_b)).like(like),
+                    sa.func.lower(col(ContactEvent.summary)).like(like),
+                )
+            )
     return stmt
 
 
@@ -166,15 +188,177 @@ def iter_events(
         yield from _rows(session, lanes, result)
 
 
-def list_events_page(
-    session: Session, *, flt: EventFilter | None = None, lanes: str = "person", limit: int, offset: int = 0
-) -> tuple[list[EventRow], int]:
-    """``limit`` events of ``list_events`` from ``offset`` on, and how many the whole list holds."""
+#: How a list of events can be sorted: the name in the query string -> the columns, then by id.
+SORTS: dict[str, tuple[Any, ...]] = {
+    "date": (col(ContactEvent.date),),
+    "-date": (col(ContactEvent.date).desc(),),
+    "channel": (col(ContactEvent.channel), col(ContactEvent.date)),
+    "status": (col(ContactEvent.status), col(ContactEvent.date)),
+    "official_a": (col(_A.name), col(ContactEvent.date)),
+    "official_b": (col(_B.name), col(ContactEvent.date)),
+    "-updated": (col(ContactEvent.updated_at).desc(),),
+}
+
+
+def count_matching(session: Session, flt: EventFilter | None = None) -> int:
+    """How many events ``flt`` keeps."""
     listed = event_select(flt).order_by(None).subquery()
-    total = int(session.execute(sa.select(sa.func.count()).select_from(listed)).scalar_one())
-    page = event_select(flt).limit(limit).offset(offset)
+    return int(session.execute(sa.select(sa.func.count()).select_from(listed)).scalar_one())
+
+
+def list_events_page(
+    session: Session,
+    *,
+    flt: EventFilter | None = None,
+    lanes: str = "person",
+    limit: int,
+    offset: int = 0,
+    sort: str = "date",
+) -> tuple[list[EventRow], int]:
+    """``limit`` events of ``list_events`` from ``offset`` on (sorted by ``sort``), and how many match."""
+    total = count_matching(session, flt)
+    tie = col(ContactEvent.id).desc() if sort.startswith("-") else col(ContactEvent.id)
+    page = event_select(flt).order_by(None).order_by(*SORTS[sort], tie).limit(limit).offset(offset)
     rows = list(_rows(session, lanes, session.execute(page)))
     return with_sources(session, rows), total
+
+
+def facets(session: Session, flt: EventFilter | None = None) -> dict[str, list[tuple[str, int]]]:
+    """How many of the events ``flt`` keeps have each channel, status and dyad (most first)."""
+    base = event_select(flt).order_by(None)
+    found: dict[str, list[tuple[str, int]]] = {}
+    for name, column in (("channel", ContactEvent.channel), ("status", ContactEvent.status)):
+        stmt = base.with_only_columns(col(column), sa.func.count()).group_by(col(column))
+        found[name] = sorted(((str(v), int(n)) for v, n in session.execute(stmt)), key=lambda vn: -vn[1])
+    countries = base.with_only_columns(col(_A.country), col(_B.country), sa.func.count()).group_by(
+        col(_A.country), col(_B.country)
+    )
+    dyads: dict[str, int] = {}
+    for a, b, n in session.execute(countries):
+        label = dyad_label(a, b)
+        dyads[label] = dyads.get(label, 0) + int(n)
+    found["dyad"] = sorted(dyads.items(), key=lambda vn: -vn[1])
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """An event as the timeline draws it."""
+
+    id: int
+    key: str
+    mid: dt.date
+    earliest: dt.date
+    latest: dt.date
+    date: dt.date
+    date_end: dt.date | None
+    date_precision: str
+    channel: str
+    status: str
+    official_a: str
+    role_a: str
+    official_b: str
+    role_b: str
+    initiated_by: str
+    summary: str
+    source_publisher: str
+    source_url: str
+
+
+def _lane_column(lanes: str) -> Any:
+    return col(ContactEvent.lane_key) if lanes == "post" else col(ContactEvent.pair_key)
+
+
+def window_count(
+    session: Session,
+    *,
+    flt: EventFilter | None,
+    lanes: str,
+    keys: Collection[str],
+    start: dt.date,
+    end: dt.date,
+) -> int:
+    """How many events of the lanes ``keys`` are drawn between ``start`` and ``end``."""
+    stmt = (
+        event_select(flt)
+        .order_by(None)
+        .with_only_columns(sa.func.count())
+        .where(_lane_column(lanes).in_(sorted(keys)), col(ContactEvent.mid).between(start, end))
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
+def window_markers(
+    session: Session,
+    *,
+    flt: EventFilter | None,
+    lanes: str,
+    keys: Collection[str],
+    start: dt.date,
+    end: dt.date,
+) -> list[Marker]:
+    """The events of the lanes ``keys`` drawn between ``start`` and ``end`` (check ``window_count`` first)."""
+    lane = _lane_column(lanes)
+    stmt = (
+        event_select(flt)
+        .order_by(None)
+        .with_only_columns(
+            col(ContactEvent.id),
+            lane,
+            col(ContactEvent.mid),
+            col(ContactEvent.earliest),
+            col(ContactEvent.latest),
+            col(ContactEvent.date),
+            col(ContactEvent.date_end),
+            col(ContactEvent.date_precision),
+            col(ContactEvent.channel),
+            col(ContactEvent.status),
+            col(_A.name),
+            col(ContactEvent.role_a),
+            col(_B.name),
+            col(ContactEvent.role_b),
+            sa.func.coalesce(col(_I.name), ""),
+            sa.func.substr(col(ContactEvent.summary), 1, 280),
+            col(ContactEvent.source_publisher),
+            col(ContactEvent.source_url),
+        )
+        .where(lane.in_(sorted(keys)), col(ContactEvent.mid).between(start, end))
+        .order_by(col(ContactEvent.mid), col(ContactEvent.id))
+    )
+    return [Marker(*r) for r in session.execute(stmt)]
+
+
+def _days_since(session: Session, column: Any, start: dt.date) -> Any:
+    """The days from ``start`` to a date column, in SQL (SQLite and PostgreSQL)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return sa.func.julianday(column) - sa.func.julianday(start.isoformat())
+    return column - sa.cast(sa.literal(start.isoformat()), sa.Date)
+
+
+def window_bins(
+    session: Session,
+    *,
+    flt: EventFilter | None,
+    lanes: str,
+    keys: Collection[str],
+    start: dt.date,
+    end: dt.date,
+    bin_days: int,
+) -> list[tuple[str, int, str, int]]:
+    """Events of the lanes ``keys`` between ``start`` and ``end``, counted per (lane, bin, status).
+
+    Bin ``n`` holds the events drawn from ``start + n * bin_days`` for ``bin_days`` days.
+    """
+    lane = _lane_column(lanes)
+    bin_of = sa.cast(sa.func.floor(_days_since(session, col(ContactEvent.mid), start) / bin_days), sa.Integer)
+    stmt = (
+        event_select(flt)
+        .order_by(None)
+        .with_only_columns(lane, bin_of.label("bin"), col(ContactEvent.status), sa.func.count())
+        .where(lane.in_(sorted(keys)), col(ContactEvent.mid).between(start, end))
+        .group_by(lane, bin_of, col(ContactEvent.status))
+    )
+    return [(str(k), int(b), str(s), int(n)) for k, b, s, n in session.execute(stmt)]
 
 
 def with_sources(session: Session, rows: list[EventRow]) -> list[EventRow]:
@@ -241,3 +425,21 @@ def list_sources(session: Session) -> Iterator[tuple[EventSource, int]]:
     stmt = select(EventSource).order_by(col(EventSource.event_id), col(EventSource.id))
     for source in session.exec(stmt):
         yield source, source.event_id
+
+
+def counts_per_month(
+    session: Session, *, flt: EventFilter | None, lanes: str, by: str = "lane", status: str | None = "held"
+) -> list[tuple[str, int, int, int]]:
+    """(lane key or status, year, month, events) of the events ``flt`` keeps, held ones only unless ``status`` is None."""
+    group = _lane_column(lanes) if by == "lane" else col(ContactEvent.status)
+    year = sa.extract("year", col(ContactEvent.date))
+    month = sa.extract("month", col(ContactEvent.date))
+    stmt = (
+        event_select(flt)
+        .order_by(None)
+        .with_only_columns(group, year, month, sa.func.count())
+        .group_by(group, year, month)
+    )
+    if status is not None:
+        stmt = stmt.where(col(ContactEvent.status) == status)
+    return [(str(k), int(y), int(m), int(n)) for k, y, m, n in session.execute(stmt)]

@@ -14,10 +14,12 @@ from sqlmodel import Session, col, select
 from tracker import analysis
 from tracker.countries import canonical_country
 from tracker.db import transaction
-from tracker.models import ContactEvent, Official, Post
+from tracker.models import ContactEvent, LaneStat, Official, Post
 from tracker.names import post_key
+from tracker.store import lanes
+from tracker.store.lanes import recompute_lanes
 from tracker.store.posts import merge_posts
-from tracker.store.registry import forget, recompute_lanes
+from tracker.store.registry import forget
 from tracker.store.writes import reported_days
 
 
@@ -69,10 +71,10 @@ def tidy(session: Session, *, all_bounds: bool = False) -> Tidied:
         col(ContactEvent.date_precision),
     )
     if not all_bounds:
-        stmt = stmt.where(col(ContactEvent.earliest).is_(None))
+        stmt = stmt.where(sa.or_(col(ContactEvent.earliest).is_(None), col(ContactEvent.mid).is_(None)))
     window = reported_days()
     changes = [
-        {"b_id": r[0], "lo": lo, "hi": hi}
+        {"b_id": r[0], "lo": lo, "hi": hi, "mid": analysis.middle(lo, hi)}
         for r in session.execute(stmt).all()
         for lo, hi in [analysis.date_bounds(r[1], r[2], r[3], reported_days=window)]
     ]
@@ -81,9 +83,19 @@ def tidy(session: Session, *, all_bounds: bool = False) -> Tidied:
         update = (
             sa.update(table)
             .where(table.c.id == sa.bindparam("b_id"))
-            .values(earliest=sa.bindparam("lo"), latest=sa.bindparam("hi"))
+            .values(earliest=sa.bindparam("lo"), latest=sa.bindparam("hi"), mid=sa.bindparam("mid"))
         )
         for start in range(0, len(changes), 2000):
             session.connection().execute(update, changes[start : start + 2000])
-    lanes = recompute_lanes(session)
-    return Tidied(countries, merged, len(changes), lanes)
+    moved = recompute_lanes(session)
+    with transaction(session):
+        if changes or moved or countries or merged or all_bounds or not _stats_kept(session):
+            lanes.refresh(session, post=None, person=None)
+    return Tidied(countries, merged, len(changes), moved)
+
+
+def _stats_kept(session: Session) -> bool:
+    """Whether lane statistics are stored for the events there are (none yet after an upgrade)."""
+    events = session.execute(sa.select(sa.func.count()).select_from(ContactEvent)).scalar_one()
+    stats = session.execute(sa.select(sa.func.count()).select_from(LaneStat)).scalar_one()
+    return bool(stats) or not events

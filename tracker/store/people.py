@@ -21,8 +21,10 @@ from tracker.models import (
     utcnow,
 )
 from tracker.names import Suggestion, name_key, post_label
+from tracker.store import lanes
 from tracker.store.errors import InputError
-from tracker.store.registry import audit, forget, recompute_lanes, registry
+from tracker.store.lanes import recompute_lanes
+from tracker.store.registry import audit, forget, registry
 from tracker.vocabulary import guess_kind
 
 
@@ -260,6 +262,8 @@ def merge_officials(session: Session, official_id: int, into_id: int, *, by: str
     merged_name, kept_name = official.name, into.name
     with transaction(session):
         moved = 0
+        person_keys: set[str] = set()
+        post_keys: set[str] = set()
         for event in session.exec(
             select(ContactEvent).where(
                 sa.or_(
@@ -269,6 +273,8 @@ def merge_officials(session: Session, official_id: int, into_id: int, *, by: str
                 )
             )
         ).all():
+            person_keys.add(event.pair_key)
+            post_keys.add(event.lane_key)
             if event.official_a_id == official_id:
                 event.official_a_id = into_id
             if event.official_b_id == official_id:
@@ -280,6 +286,7 @@ def merge_officials(session: Session, official_id: int, into_id: int, *, by: str
                     {"into": f"{merged_name} and {kept_name} are the two sides of event {event.id}"}
                 )
             event.pair_key = pair_key(event.official_a_id, event.official_b_id)
+            person_keys.add(event.pair_key)
             event.updated_at = utcnow()
             session.add(
                 EventChange(
@@ -323,6 +330,7 @@ def merge_officials(session: Session, official_id: int, into_id: int, *, by: str
             by=by,
         )
         recompute_lanes(session, [into_id], commit=False)
+        lanes.refresh(session, post=post_keys, person=person_keys)
     forget(session)
     return MergeResult(merged_name, kept_name, moved, tenures, corroborated)
 

@@ -14,7 +14,8 @@ from tracker.db import transaction
 from tracker.models import ContactEvent, Official, Post, PostAlias, Tenure, TenureCreate
 from tracker.names import post_key
 from tracker.store.errors import InputError
-from tracker.store.registry import audit, forget, recompute_lanes, registry
+from tracker.store.lanes import recompute_lanes
+from tracker.store.registry import audit, forget, registry
 
 
 def find_post(session: Session, title: str, country: str) -> Post | None:

@@ -19,7 +19,8 @@ from tracker.directory import Person
 from tracker.models import Official, OfficialAlias, Post, PostAlias, ReferenceRow, Tenure
 from tracker.names import name_key, post_key
 from tracker.posts import PostRef
-from tracker.store.registry import audit, forget, recompute_lanes, registry
+from tracker.store.lanes import recompute_lanes
+from tracker.store.registry import audit, forget, registry
 from tracker.vocabulary import guess_kind
 
 

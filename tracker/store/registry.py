@@ -6,16 +6,14 @@ Every write to officials, aliases, posts or tenures forgets the session's copy, 
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from tracker.db import transaction
 from tracker.directory import Directory, Person
-from tracker.models import AuditEntry, ContactEvent, Official, OfficialAlias, Post, PostAlias, Tenure
+from tracker.models import AuditEntry, Official, OfficialAlias, Post, PostAlias, Tenure
 from tracker.posts import PostBook, PostRef, Side, TenureSpan, pair_label
 
 _KEY = "tracker.registry"
@@ -43,6 +41,17 @@ class Registry:
         if post_a_id is not None and post_a_id == post_b_id:
             return self.person_label(official_a_id, official_b_id)
         return pair_label(self.side(official_a_id, post_a_id), self.side(official_b_id, post_b_id))
+
+    def label(self, key: str) -> str:
+        """The label of a lane or pair from its key ("3:4", "p1-p2", "o3-p2")."""
+        if ":" in key:
+            a, b = key.split(":")
+            return self.person_label(int(a), int(b))
+        sides = []
+        for part in key.split("-"):
+            kind, number = part[0], int(part[1:])
+            sides.append(self.side(number, None) if kind == "o" else self.side(0, number))
+        return pair_label(sides[0], sides[1])
 
     def person_label(self, official_a_id: int, official_b_id: int) -> str:
         """The label of a person pair, sides in the order every page shows them."""
@@ -123,73 +132,3 @@ def audit(
             by=by,
         )
     )
-
-
-#: Events whose lanes are recomputed per statement.
-_BATCH = 2000
-
-
-def recompute_lanes(
-    session: Session, official_ids: Collection[int] | None = None, *, commit: bool = True
-) -> int:
-    """Bring the posts and lanes stored on events up to date with the tenures, posts and aliases.
-
-    Only the events of ``official_ids`` when given. Returns how many events changed lane.
-    """
-    forget(session)
-    book = registry(session).book
-    stmt = sa.select(
-        col(ContactEvent.id),
-        col(ContactEvent.official_a_id),
-        col(ContactEvent.official_b_id),
-        col(ContactEvent.role_a),
-        col(ContactEvent.role_b),
-        col(ContactEvent.date),
-        col(ContactEvent.post_a_id),
-        col(ContactEvent.post_b_id),
-        col(ContactEvent.lane_key),
-        sa.func.coalesce(col(Official.country), "").label("country_a"),
-    ).join(Official, col(Official.id) == col(ContactEvent.official_a_id))
-    if official_ids is not None:
-        ids = list(official_ids)
-        if not ids:
-            return 0
-        stmt = stmt.where(
-            sa.or_(col(ContactEvent.official_a_id).in_(ids), col(ContactEvent.official_b_id).in_(ids))
-        )
-    countries = dict(session.execute(sa.select(col(Official.id), col(Official.country))).all())
-    changed: list[dict[str, object]] = []
-    for row in session.execute(stmt).all():
-        event = _Sided(
-            row.official_a_id,
-            row.official_b_id,
-            row.role_a,
-            row.role_b,
-            row.country_a,
-            countries.get(row.official_b_id, ""),
-            row.date,
-        )
-        lane = book.lane(event)
-        if (lane.post_a_id, lane.post_b_id, lane.key) != (row.post_a_id, row.post_b_id, row.lane_key):
-            changed.append({"b_id": row.id, "a": lane.post_a_id, "b": lane.post_b_id, "k": lane.key})
-    with transaction(session, commit=commit):
-        table = ContactEvent.__table__  # type: ignore[attr-defined]
-        update = (
-            sa.update(table)
-            .where(table.c.id == sa.bindparam("b_id"))
-            .values(post_a_id=sa.bindparam("a"), post_b_id=sa.bindparam("b"), lane_key=sa.bindparam("k"))
-        )
-        for start in range(0, len(changed), _BATCH):
-            session.connection().execute(update, changed[start : start + _BATCH])
-    return len(changed)
-
-
-@dataclass(frozen=True, slots=True)
-class _Sided:
-    official_a_id: int
-    official_b_id: int
-    role_a: str
-    role_b: str
-    country_a: str
-    country_b: str
-    date: dt.date

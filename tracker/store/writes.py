@@ -37,8 +37,10 @@ from tracker.models import (
 )
 from tracker.names import Suggestion, name_key, post_key
 from tracker.posts import lane_key, person_pair_key, suggest_posts
+from tracker.store import lanes
 from tracker.store.errors import BatchError, DuplicateError, InputError
-from tracker.store.registry import Registry, forget, recompute_lanes, registry
+from tracker.store.lanes import recompute_lanes
+from tracker.store.registry import Registry, forget, registry
 from tracker.vocabulary import guess_kind
 
 #: A date may be this many days after today (UTC) before it counts as in the future.
@@ -692,6 +694,7 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
                     name_key(p.item.initiated_by)
                 ),
                 earliest=p.earliest,
+                mid=analysis.middle(p.earliest, p.latest),
                 latest=p.latest,
                 created_at=now,
                 updated_at=now,
@@ -773,6 +776,8 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
             connection.execute(_table(EventChange).insert(), history)
         if touched:
             recompute_lanes(session, touched, commit=False)
+        added = [*rows_with_ids, *rows]
+        lanes.refresh(session, post={r["lane_key"] for r in added}, person={r["pair_key"] for r in added})
         result.added = [id_of_item[p.index] for p in adding]
     result.existing = [p.index for p in plan.of("skip")]
     result.corroborating = [p.index for p in plan.of("corroborate")]
@@ -897,6 +902,7 @@ def update_event(
     if plan.problems:
         raise plan.problems[0]
     [p] = plan.items
+    moved_from = (event.lane_key, event.pair_key)
     with transaction(session):
         officials, _posts, touched = _create_identities(session, plan, choices or Choices())
         a = session.get(Official, officials.get(p.official_a, p.official_a))
@@ -909,6 +915,7 @@ def update_event(
         initiator = {name_key(a.name): a, name_key(b.name): b}.get(name_key(item.initiated_by))
         event.initiated_by_id = initiator.id if initiator else None
         event.earliest, event.latest = p.earliest, p.latest
+        event.mid = analysis.middle(p.earliest, p.latest)
         lane = registry(session).book.lane(_SidedItem(a.id, b.id, item, a.country, b.country))
         event.post_a_id, event.post_b_id, event.lane_key = lane.post_a_id, lane.post_b_id, lane.key
         after = _stored_text(item, a, b)
@@ -921,6 +928,8 @@ def update_event(
             session.add(change)
         if touched:
             recompute_lanes(session, touched, commit=False)
+        session.flush()
+        lanes.refresh(session, post={moved_from[0], event.lane_key}, person={moved_from[1], event.pair_key})
     return change
 
 
@@ -934,6 +943,8 @@ def _set_deleted(session: Session, event_id: int, *, deleted: bool, by: str) -> 
         session.add(
             EventChange(event_id=event_id, changed_by=by, action="deleted" if deleted else "restored")
         )
+        session.flush()
+        lanes.refresh(session, post={event.lane_key}, person={event.pair_key})
 
 
 def delete_event(session: Session, event_id: int, *, by: str = "") -> None:

@@ -91,9 +91,7 @@ def upgrade() -> None:
     with op.batch_alter_table("contact_event", schema=None) as batch_op:
         batch_op.add_column(sa.Column("post_a_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("post_b_id", sa.Integer(), nullable=True))
-        batch_op.add_column(
-            sa.Column("lane_key", AutoString(length=50), nullable=False, server_default="")
-        )
+        batch_op.add_column(sa.Column("lane_key", AutoString(length=50), nullable=False, server_default=""))
         batch_op.add_column(sa.Column("earliest", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("latest", sa.Date(), nullable=True))
         batch_op.create_index("ix_contact_event_lane_date", ["lane_key", "date"], unique=False)
@@ -110,7 +108,9 @@ def upgrade() -> None:
             sa.Column("source_url", AutoString(length=2000), nullable=False, server_default="")
         )
     # Undated tenures recorded before this migration were all inferred from roles named by events.
-    tenure = sa.table("tenure", sa.column("start", sa.Date), sa.column("end", sa.Date), sa.column("inferred", sa.Boolean))
+    tenure = sa.table(
+        "tenure", sa.column("start", sa.Date), sa.column("end", sa.Date), sa.column("inferred", sa.Boolean)
+    )
     op.execute(tenure.update().where(tenure.c.start.is_(None), tenure.c.end.is_(None)).values(inferred=True))
 
 

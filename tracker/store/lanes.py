@@ -1,0 +1,384 @@
+"""Each lane's statistics, gaps and changes of holder, kept up to date on write.
+
+A lane is a post pair (``mode="post"``, the event's ``lane_key``) or a person pair
+(``mode="person"``, its ``pair_key``). Whenever a lane's events change, ``refresh`` works out its
+statistics again from its events alone (one indexed read per lane) and stores them in
+``lane_stat`` and ``lane_gap``, so pages and the API read a few rows instead of every event.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from tracker import analysis
+from tracker.countries import dyad_label
+from tracker.db import transaction
+from tracker.models import ContactEvent, LaneGap, LaneStat, Official
+from tracker.posts import PostBook
+from tracker.store.registry import forget, registry
+
+MODES = ("post", "person")
+_COLUMN = {"post": ContactEvent.lane_key, "person": ContactEvent.pair_key}
+
+
+@dataclass(frozen=True, slots=True)
+class LaneEvent:
+    """An event as lane statistics read it."""
+
+    id: int
+    date: dt.date
+    date_end: dt.date | None
+    date_precision: str
+    status: str
+    earliest: dt.date | None
+    latest: dt.date | None
+    mid: dt.date | None
+    pair_key: str
+    official_a_id: int
+    official_b_id: int
+    official_a: str
+    official_b: str
+    country_a: str
+    country_b: str
+    post_a_id: int | None
+    post_b_id: int | None
+
+
+def _events(session: Session, mode: str, keys: Collection[str] | None) -> Iterator[LaneEvent]:
+    """The lane's events (not deleted), lane by lane, in date order."""
+    a = sa.orm.aliased(Official, name="a")
+    b = sa.orm.aliased(Official, name="b")
+    key = col(_COLUMN[mode])
+    stmt = (
+        sa.select(
+            col(ContactEvent.id),
+            col(ContactEvent.date),
+            col(ContactEvent.date_end),
+            col(ContactEvent.date_precision),
+            col(ContactEvent.status),
+            col(ContactEvent.earliest),
+            col(ContactEvent.latest),
+            col(ContactEvent.mid),
+            key,
+            col(ContactEvent.official_a_id),
+            col(ContactEvent.official_b_id),
+            col(a.name),
+            col(b.name),
+            col(a.country),
+            col(b.country),
+            col(ContactEvent.post_a_id),
+            col(ContactEvent.post_b_id),
+        )
+        .join(a, col(a.id) == col(ContactEvent.official_a_id))
+        .join(b, col(b.id) == col(ContactEvent.official_b_id))
+        .where(col(ContactEvent.deleted_at).is_(None))
+        .order_by(key, col(ContactEvent.date), col(ContactEvent.id))
+    )
+    if keys is None:
+        yield from (LaneEvent(*r) for r in session.execute(stmt))
+        return
+    chosen = sorted(keys)
+    for start in range(0, len(chosen), 500):
+        yield from (LaneEvent(*r) for r in session.execute(stmt.where(key.in_(chosen[start : start + 500]))))
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_json(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def stats_from_json(key: str, data: dict[str, Any]) -> analysis.PairStats:
+    """``PairStats`` as ``refresh`` stored them (no gaps: see ``lane_gaps``; silence: ``as_of``)."""
+    values = dict(data)
+    for name in ("last_contact", "first_contact", "last_event", "silence_from", "silence_from_certain"):
+        values[name] = _date(values.get(name))
+    longest = values.get("longest_gap")
+    values["longest_gap"] = (
+        analysis.Gap(**{**longest, "start": _date(longest["start"]), "end": _date(longest["end"])})
+        if longest
+        else None
+    )
+    values["record_gaps"] = tuple((_date(end), days) for end, days in values.get("record_gaps", ()))
+    values.update(pair_key=key, gaps=(), silence_min_days=None, silence_max_days=None)
+    return analysis.PairStats(**values)
+
+
+def _changes_json(changes: Iterable[analysis.HolderChange]) -> list[dict[str, Any]]:
+    return [
+        {"date": c.date.isoformat(), "seen": c.seen.isoformat(), "sides": [list(s) for s in c.sides]}
+        for c in changes
+    ]
+
+
+def changes_from_json(key: str, data: Iterable[dict[str, Any]]) -> list[analysis.HolderChange]:
+    """The changes of holder ``refresh`` stored for a lane."""
+    return [
+        analysis.HolderChange(
+            key,
+            dt.date.fromisoformat(c["date"]),
+            tuple(tuple(s) for s in c["sides"]),
+            dt.date.fromisoformat(c["seen"]),
+        )
+        for c in data
+    ]
+
+
+def _lane_rows(
+    mode: str, key: str, group: list[LaneEvent], book: PostBook
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The ``lane_stat`` row and the ``lane_gap`` rows of one lane's events."""
+    stats = analysis.pair_stats(group, as_of=dt.date.max)
+    mids = {e.id: e.mid or e.date for e in group}
+    gaps = [
+        {
+            "mode": mode,
+            "key": key,
+            "start_id": g.start_id,
+            "end_id": g.end_id,
+            "start": g.start,
+            "end": g.end,
+            "start_mid": mids[g.start_id],
+            "end_mid": mids[g.end_id],
+            "min_days": g.min_days,
+            "max_days": g.max_days,
+            "attempts": g.attempts,
+            "refusals": g.refusals,
+        }
+        for g in stats.gaps
+    ]
+    data = _json(dataclasses.replace(stats, gaps=(), silence_min_days=None, silence_max_days=None))
+    data.pop("pair_key")
+    changes = analysis.holder_changes(group, book.tenure_start) if mode == "post" and ":" not in key else []
+    last = group[-1]
+    row = {
+        "mode": mode,
+        "key": key,
+        "dyad": dyad_label(last.country_a, last.country_b),
+        "last_event": stats.last_event,
+        "stats": data,
+        "changes": _changes_json(changes),
+    }
+    return row, gaps
+
+
+def refresh(
+    session: Session,
+    *,
+    post: Collection[str] | None = (),
+    person: Collection[str] | None = (),
+) -> int:
+    """Work out again the statistics of the lanes named (``None``: every lane of that mode).
+
+    Runs in the caller's transaction (flushes, does not commit). Returns how many lanes it stored.
+    """
+    book = registry(session).book
+    stored = 0
+    for mode, keys in (("post", post), ("person", person)):
+        if keys is not None and not keys:
+            continue
+        wanted = None if keys is None else set(keys)
+        lane_table = LaneStat.__table__  # type: ignore[attr-defined]
+        gap_table = LaneGap.__table__  # type: ignore[attr-defined]
+        where_stat = lane_table.c.mode == mode
+        where_gap = gap_table.c.mode == mode
+        if wanted is not None:
+            chosen = sorted(wanted)
+            for start in range(0, len(chosen), 500):
+                part = chosen[start : start + 500]
+                session.execute(lane_table.delete().where(where_stat, lane_table.c.key.in_(part)))
+                session.execute(gap_table.delete().where(where_gap, gap_table.c.key.in_(part)))
+        else:
+            session.execute(lane_table.delete().where(where_stat))
+            session.execute(gap_table.delete().where(where_gap))
+        stats_rows: list[dict[str, Any]] = []
+        gap_rows: list[dict[str, Any]] = []
+        for key, group in itertools.groupby(_events(session, mode, wanted), key=lambda e: e.pair_key):
+            stats_row, gaps = _lane_rows(mode, key, list(group), book)
+            stats_rows.append(stats_row)
+            gap_rows += gaps
+        if stats_rows:
+            session.execute(lane_table.insert(), stats_rows)
+        for start in range(0, len(gap_rows), 5000):
+            session.execute(gap_table.insert(), gap_rows[start : start + 5000])
+        stored += len(stats_rows)
+    session.flush()
+    return stored
+
+
+def keys_of(session: Session, event_ids: Iterable[int]) -> tuple[set[str], set[str]]:
+    """The post and person lanes of some events (before a change moves them)."""
+    ids = sorted(set(event_ids))
+    post: set[str] = set()
+    person: set[str] = set()
+    for start in range(0, len(ids), 500):
+        stmt = sa.select(col(ContactEvent.lane_key), col(ContactEvent.pair_key)).where(
+            col(ContactEvent.id).in_(ids[start : start + 500])
+        )
+        for lane, pair in session.execute(stmt):
+            post.add(lane)
+            person.add(pair)
+    return post, person
+
+
+#: Events whose lanes are recomputed per statement.
+_BATCH = 2000
+
+
+def recompute_lanes(
+    session: Session, official_ids: Collection[int] | None = None, *, commit: bool = True
+) -> int:
+    """Bring the posts and lanes stored on events up to date with the tenures, posts and aliases.
+
+    Only the events of ``official_ids`` when given. Returns how many events changed lane.
+    """
+    forget(session)
+    book = registry(session).book
+    stmt = sa.select(
+        col(ContactEvent.id),
+        col(ContactEvent.official_a_id),
+        col(ContactEvent.official_b_id),
+        col(ContactEvent.role_a),
+        col(ContactEvent.role_b),
+        col(ContactEvent.date),
+        col(ContactEvent.post_a_id),
+        col(ContactEvent.post_b_id),
+        col(ContactEvent.lane_key),
+        sa.func.coalesce(col(Official.country), "").label("country_a"),
+    ).join(Official, col(Official.id) == col(ContactEvent.official_a_id))
+    if official_ids is not None:
+        ids = list(official_ids)
+        if not ids:
+            return 0
+        stmt = stmt.where(
+            sa.or_(col(ContactEvent.official_a_id).in_(ids), col(ContactEvent.official_b_id).in_(ids))
+        )
+    countries = dict(session.execute(sa.select(col(Official.id), col(Official.country))).all())
+    changed: list[dict[str, object]] = []
+    moved_from: set[str] = set()
+    for row in session.execute(stmt).all():
+        event = _Sided(
+            row.official_a_id,
+            row.official_b_id,
+            row.role_a,
+            row.role_b,
+            row.country_a,
+            countries.get(row.official_b_id, ""),
+            row.date,
+        )
+        lane = book.lane(event)
+        if (lane.post_a_id, lane.post_b_id, lane.key) != (row.post_a_id, row.post_b_id, row.lane_key):
+            changed.append({"b_id": row.id, "a": lane.post_a_id, "b": lane.post_b_id, "k": lane.key})
+            moved_from.add(row.lane_key)
+        elif official_ids is not None:  # the officials' tenures changed: their changes of holder may have
+            moved_from.add(row.lane_key)
+    with transaction(session, commit=commit):
+        table = ContactEvent.__table__  # type: ignore[attr-defined]
+        update = (
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("b_id"))
+            .values(post_a_id=sa.bindparam("a"), post_b_id=sa.bindparam("b"), lane_key=sa.bindparam("k"))
+        )
+        for start in range(0, len(changed), _BATCH):
+            session.connection().execute(update, changed[start : start + _BATCH])
+        lanes = {str(c["k"]) for c in changed} | {old for old in moved_from}
+        if lanes:
+            refresh(session, post=lanes)
+    return len(changed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sided:
+    official_a_id: int
+    official_b_id: int
+    role_a: str
+    role_b: str
+    country_a: str
+    country_b: str
+    date: dt.date
+
+
+# Reading -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredLane:
+    """A lane's stored statistics (silence not measured: ``stats.as_of(day)``) and changes of holder."""
+
+    key: str
+    dyad: str
+    stats: analysis.PairStats
+    changes: list[analysis.HolderChange]
+
+
+def lane_stats(session: Session, mode: str, keys: Collection[str] | None = None) -> list[StoredLane]:
+    """Every lane of ``mode`` (or those of ``keys``) with its stored statistics."""
+    stmt = sa.select(col(LaneStat.key), col(LaneStat.dyad), col(LaneStat.stats), col(LaneStat.changes)).where(
+        col(LaneStat.mode) == mode
+    )
+    if keys is not None:
+        stmt = stmt.where(col(LaneStat.key).in_(sorted(keys)))
+    return [
+        StoredLane(key, dyad, stats_from_json(key, stats), changes_from_json(key, changes))
+        for key, dyad, stats, changes in session.execute(stmt)
+    ]
+
+
+def lane_gaps(
+    session: Session,
+    mode: str,
+    key: str | None = None,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    min_days: int = 0,
+    limit: int | None = None,
+) -> list[tuple[str, analysis.Gap, dt.date, dt.date]]:
+    """Stored gaps (lane key, gap, drawn from, drawn to), oldest first; the longest first with ``limit``.
+
+    ``start``/``end`` keep the gaps drawn over that window; ``min_days`` those at least that long.
+    """
+    stmt = sa.select(LaneGap).where(col(LaneGap.mode) == mode)
+    if key is not None:
+        stmt = stmt.where(col(LaneGap.key) == key)
+    if start is not None:
+        stmt = stmt.where(col(LaneGap.end_mid) >= start)
+    if end is not None:
+        stmt = stmt.where(col(LaneGap.start_mid) <= end)
+    if min_days:
+        stmt = stmt.where(col(LaneGap.max_days) >= min_days)
+    if limit is not None:
+        stmt = stmt.order_by(col(LaneGap.max_days).desc(), col(LaneGap.id)).limit(limit)
+    else:
+        stmt = stmt.order_by(col(LaneGap.key), col(LaneGap.start_mid), col(LaneGap.id))
+    found = []
+    for (row,) in session.execute(stmt):
+        gap = analysis.Gap(
+            row.key,
+            row.start_id,
+            row.end_id,
+            row.start,
+            row.end,
+            row.min_days,
+            row.max_days,
+            row.attempts,
+            row.refusals,
+        )
+        found.append((row.key, gap, row.start_mid, row.end_mid))
+    return found
