@@ -18,6 +18,8 @@
   const endInput = document.getElementById("range-end");
   const DAY = 86400000;
   const GAP = 6; // pixels kept free between two labels
+  const NOTE_ROWS = 3; // rows of context notes above the plot (the server leaves room for them)
+  const NOTE_ROW_PX = 15;
   const FONT = '"Open Sans", verdana, arial, sans-serif';
   const config = {
     responsive: true,
@@ -29,8 +31,16 @@
   };
   let figure = JSON.parse(document.getElementById(el.dataset.figure).textContent);
   const full = figure.layout.meta.window; // the window the page was drawn for: "All"
-  let fetching = null;
-  let pending = null;
+  let fetching = null; // the request for the window shown, while it is on its way
+  let pending = null; // the timer that will send it
+  let resizing = null; // the timer that redraws at a new width
+  let drawing = 0; // draws under way
+  let revision = 0;
+  // data-busy says the chart will change again shortly (tests wait for it to go)
+  function mark() {
+    if (fetching || pending || resizing || drawing) el.dataset.busy = "true";
+    else delete el.dataset.busy;
+  }
   let drawn = false;
 
   const measure = document.createElement("canvas").getContext("2d");
@@ -147,18 +157,23 @@
     });
     // "today" first, then the context notes by date
     top.sort(function (a, b) { return (b.name === "today") - (a.name === "today") || ms(a.x) - ms(b.x); });
-    const placed = [];
+    // up to NOTE_ROWS rows of notes above the plot; a note that fits in none is left to its hover
+    const rows = [];
+    for (let i = 0; i < NOTE_ROWS; i++) rows.push([]);
     top.forEach(function (note) {
       const cx = geo.px(note.x);
       const w = widthOf(note.text, 11, note.name === "today") + 6;
       let a = cx - w / 2;
       let b = cx + w / 2;
       note.xanchor = "center";
+      note.yshift = 0;
       if (cx < 0 || cx > geo.width) { note.visible = false; return; }
       if (a < 0) { a = cx; b = cx + w; note.xanchor = "left"; }
       else if (b > geo.width) { a = cx - w; b = cx; note.xanchor = "right"; }
-      if (overlaps(placed, a, b)) { note.visible = false; return; }
-      placed.push([a, b]);
+      const row = rows.findIndex(function (placed) { return !overlaps(placed, a, b); });
+      if (row < 0) { note.visible = false; return; }
+      rows[row].push([a, b]);
+      note.yshift = row * NOTE_ROW_PX;
     });
   }
 
@@ -174,11 +189,49 @@
     return figure;
   }
 
+  // One draw at a time, in order: Plotly.react is asynchronous, and two at once could leave the
+  // older figure on screen. Calls made while a draw waits its turn share that draw.
+  let chain = Promise.resolve();
+  let waiting = null;
   function draw() {
+    if (waiting) return waiting;
+    drawing += 1;
+    mark();
+    const run = chain
+      .then(function () {
+        waiting = null;
+        return render();
+      })
+      .catch(function (error) {
+        if (status) status.textContent = "Could not draw the timeline: " + error.message;
+      })
+      .then(function () {
+        drawing -= 1;
+        mark();
+      });
+    waiting = run;
+    chain = run;
+    return run;
+  }
+
+  function render() {
     const shown = prepared();
-    const layout = Object.assign({}, shown.layout);
+    // the labels are changed in place: a new revision tells Plotly.react to draw them again
+    const layout = Object.assign({}, shown.layout, { datarevision: ++revision });
     if (drawn && el.layout) layout.xaxis = Object.assign({}, layout.xaxis, { range: el.layout.xaxis.range.slice() });
-    return Plotly.react(el, shown.data, layout, config).then(function () {
+    // fresh trace objects each time, so that Plotly compares the new labels with what it drew
+    const data = shown.data.map(function (trace) { return Object.assign({}, trace); });
+    return Plotly.react(el, data, layout, config).then(function () {
+      // Plotly.react sometimes leaves a text trace as it was when the labels shown change (seen
+      // with plotly.js 4.1 when points gain text): count what is on screen, and redraw if short
+      const wanted = data.reduce(function (n, trace) {
+        return n + ((trace.meta && trace.meta.kind === "labels") ? trace.text.filter(Boolean).length : 0);
+      }, 0);
+      const drawnTexts = [...el.querySelectorAll(".scatterlayer .textpoint text")].filter(function (t) {
+        return t.textContent;
+      }).length;
+      if (drawnTexts < wanted) return Plotly.redraw(el);
+    }).then(function () {
       drawn = true;
       el.dataset.rendered = "true";
       listInView();
@@ -192,9 +245,16 @@
     if (endInput) endInput.value = iso(ms(range[1]));
   }
 
+  // The range shown, as the page's tests read it: "start/end" (ISO dates).
+  function rangeKey() {
+    const range = el.layout.xaxis.range;
+    return iso(ms(range[0])) + "/" + iso(ms(range[1]));
+  }
+
   // The figure of the visible window, asked of the server once the user stops zooming.
   function refetch() {
-    if (!dataUrl) return;
+    pending = null;
+    if (!dataUrl) { mark(); return; }
     const range = el.layout.xaxis.range;
     const url = dataUrl + (dataUrl.indexOf("?") < 0 ? "?" : "&") + new URLSearchParams({
       start: iso(ms(range[0])),
@@ -202,7 +262,7 @@
       width: String(Math.round(geometry().width)),
     }).toString();
     if (fetching) fetching.abort();
-    fetching = new AbortController();
+    const mine = (fetching = new AbortController());
     if (status) status.textContent = "Loading the events of this window…";
     fetch(url, { signal: fetching.signal, headers: { Accept: "application/json" } })
       .then(function (response) {
@@ -214,6 +274,9 @@
         figure = next;
         figure.layout.xaxis.range = keep;
         return draw().then(function () {
+          el.dataset.window = rangeKey();
+          if (fetching === mine) fetching = null;
+          mark();
           if (status) {
             status.textContent = figure.layout.meta.detail
               ? ""
@@ -223,15 +286,19 @@
         });
       })
       .catch(function (error) {
-        if (error.name !== "AbortError" && status) status.textContent = "Could not load this window: " + error.message;
+        if (error.name === "AbortError") return;
+        if (fetching === mine) fetching = null;
+        mark();
+        if (status) status.textContent = "Could not load this window: " + error.message;
       });
   }
 
   function changed() {
-    // labels at once, events of the new window shortly after
-    draw();
+    // labels at once (after Plotly has finished its own relayout), events of the new window shortly after
     clearTimeout(pending);
     pending = setTimeout(refetch, 300);
+    mark();
+    setTimeout(draw, 0);
   }
 
   function showRange(lo, hi) {
@@ -320,7 +387,9 @@
     });
     items.sort(function (a, b) { return b[0] - a[0]; });
     inView.textContent = "";
-    items.slice(0, 40).forEach(function (item) {
+    // a phone lists a few (the page goes on below); a wide screen lists more in its scrolling panel
+    const most = window.matchMedia("(max-width: 760px)").matches ? 8 : 40;
+    items.slice(0, most).forEach(function (item) {
       const li = document.createElement("li");
       const button = document.createElement("button");
       button.type = "button";
@@ -330,10 +399,10 @@
       li.appendChild(button);
       inView.appendChild(li);
     });
-    if (items.length > 40) {
+    if (items.length > most) {
       const li = document.createElement("li");
       li.className = "muted";
-      li.textContent = "… and " + (items.length - 40) + " more: zoom in, or browse the events below.";
+      li.textContent = "… and " + (items.length - most) + " more: zoom in, or browse the events below.";
       inView.appendChild(li);
     }
     if (!items.length) {
@@ -345,6 +414,7 @@
   }
 
   draw().then(function () {
+    el.dataset.window = rangeKey();
     el.on("plotly_relayout", function (event) {
       if (event && (event["xaxis.range[0]"] !== undefined || event["xaxis.range"] || event["xaxis.autorange"])) changed();
     });
@@ -407,10 +477,13 @@
   });
 
   // A new width (a phone turned, the window resized, printing) places the labels again.
-  let resizing = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizing);
-    resizing = setTimeout(draw, 150);
+    resizing = setTimeout(function () {
+      resizing = null;
+      draw();
+    }, 150);
+    mark();
   });
   // Printing: the paper's width, then back to the screen's.
   let printing = false;

@@ -207,15 +207,26 @@ def test_context_events_are_lines_or_shaded_spans_with_notes_above_the_plot() ->
     assert notes[0]["text"] == "Invasion &lt;script&gt;" and notes[0]["yref"] == "paper"
 
 
-def test_lane_titles_name_the_level_and_escape_names() -> None:
+def test_lane_titles_name_the_level_and_the_silence_and_escape_names() -> None:
     figure = timeline.timeline_figure(
-        [timeline.LaneView("p1-p2", "<b>x</b> – y", "A – B", "warn", "Warning", "", "5 days", None)],
+        [
+            timeline.LaneView("p1-p2", "<b>x</b> – y", "A – B", "warn", "Warning", "", "5 days", None),
+            lane("p3-p4", open_from=OPEN_FROM),
+        ],
         WINDOW,
         markers=[],
     )
-    [title] = [n for n in figure["layout"]["annotations"] if n.get("name") == "lane:p1-p2"]
-    assert (
-        "Warning" in title["text"] and "&lt;b&gt;x&lt;/b&gt;" in title["text"] and "<b>x" not in title["text"]
+    titles = {
+        n["name"]: n["text"] for n in figure["layout"]["annotations"] if n.get("name", "").startswith("lane:")
+    }
+    assert "Warning · 5 days" in titles["lane:p1-p2"]  # no open silence: the words as they are
+    assert "&lt;b&gt;x&lt;/b&gt;" in titles["lane:p1-p2"] and "<b>x" not in titles["lane:p1-p2"]
+    assert "Alarm · silent 873 days</b></span> · lane p3-p4" in titles["lane:p3-p4"]
+    lanes = {lane["key"]: lane for lane in figure["layout"]["meta"]["lanes"]}
+    assert (lanes["p3-p4"]["open"], lanes["p3-p4"]["silence"], lanes["p1-p2"]["open"]) == (
+        True,
+        "873 days",
+        False,
     )
 
 

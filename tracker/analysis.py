@@ -526,6 +526,12 @@ def holder_changes(events: Iterable[HolderLike], starts: TenureStarts | None = N
 # Response to context events ---------------------------------------------------------------
 
 
+def concerns(countries: str, pair_countries: Iterable[str]) -> bool:
+    """Whether a context event naming ``countries`` ("A|B"; empty: every pair) concerns a pair of these countries."""
+    named = {c for c in countries.split("|") if c}
+    return not named or bool(named & set(pair_countries))
+
+
 def response_days(context_date: dt.date, events: Iterable[ContactLike]) -> tuple[int, int] | None:
     """Days from a context event to a pair's first held contact after it (bounds), or None."""
     after = [bounds_of(e) for e in events if e.status == HELD and bounds_of(e)[1] > context_date]

@@ -138,10 +138,15 @@ def ordered(rows: Sequence[PairRow], order: str = "alarming") -> list[PairRow]:
 
 
 def level_counts(rows: Sequence[PairRow]) -> list[tuple[str, str, int]]:
-    """(level, label, how many) for the summary line, most alarming first, levels present only."""
+    """(level, label, how many) for the summary line, most alarming first ("2 alarm · 0 warning · …");
+    nothing when there are no rows. Archived lines are not counted."""
+    if not rows:
+        return []
     counts = Counter(r.alert.level for r in rows)
     return [
-        (level, analysis.LEVEL_LABELS[level], counts[level]) for level in analysis.LEVELS if counts[level]
+        (level, analysis.LEVEL_LABELS[level], counts[level])
+        for level in analysis.LEVELS
+        if level != "archived"
     ]
 
 

@@ -27,7 +27,8 @@ from tracker.models import (
 COLUMNS = ("id", *EVENT_FIELDS)
 #: Columns an import file may leave out.
 OPTIONAL_COLUMNS = ("id", "date_end")
-CONTEXT_COLUMNS = ("date", "title", "description", "source_url")
+CONTEXT_COLUMNS = ("date", "title", "description", "source_url", "date_end", "countries")
+CONTEXT_OPTIONAL = ("description", "source_url", "date_end", "countries")
 
 
 class _Line:
@@ -132,8 +133,9 @@ def read_events(stream: IO[str]) -> tuple[list[tuple[int, EventCreate]], list[Ro
 
 
 def read_context_events(stream: IO[str]) -> tuple[list[tuple[int, ContextEventCreate]], list[RowError]]:
-    """Validate every row of a context events file (``date,title,description,source_url``)."""
-    items, errors = _read(stream, ContextEventCreate, CONTEXT_COLUMNS, ("description", "source_url"))
+    """Validate every row of a context events file (``date,title`` and optional ``description,
+    source_url,date_end,countries``)."""
+    items, errors = _read(stream, ContextEventCreate, CONTEXT_COLUMNS, CONTEXT_OPTIONAL)
     return [(n, e) for n, e in items if isinstance(e, ContextEventCreate)], errors
 
 

@@ -30,7 +30,7 @@ DATE_FORMATS = (
 M = TypeVar("M", bound=SQLModel)
 
 DATE_HINT = "e.g. 2022-05-19, May 19, 2022 or 19 May 2022"
-CONTEXT_FIELDS = ("date", "title", "description", "source_url")
+CONTEXT_FIELDS = ("date", "date_end", "title", "description", "source_url", "countries")
 
 _MESSAGES = {
     "missing": "is required",
@@ -134,4 +134,6 @@ def parse_form(
 
 def parse_context_form(form: Mapping[str, str]) -> tuple[ContextEventCreate | None, dict[str, str]]:
     """A ``ContextEventCreate`` from the context-event form, or the errors keyed by field name."""
-    return parse_form(form, ContextEventCreate, CONTEXT_FIELDS, dates=("date",), required=("date",))
+    return parse_form(
+        form, ContextEventCreate, CONTEXT_FIELDS, dates=("date", "date_end"), required=("date",)
+    )

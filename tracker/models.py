@@ -186,6 +186,33 @@ EVENT_FIELDS: tuple[str, ...] = tuple(
 )
 
 
+#: What pages call the fields of a contact event (history, messages); others read as their name.
+FIELD_LABELS: dict[str, str] = {
+    "date": "Date",
+    "date_end": "End date",
+    "date_precision": "Date precision",
+    "official_a": "First side",
+    "role_a": "First side's post",
+    "country_a": "First side's country",
+    "official_b": "Second side",
+    "role_b": "Second side's post",
+    "country_b": "Second side's country",
+    "channel": "Channel",
+    "status": "Status",
+    "initiated_by": "Initiated by",
+    "summary": "Summary",
+    "source_url": "Source URL",
+    "source_publisher": "Publisher",
+    "source_date": "Publication date",
+    "deleted_at": "Deleted",
+}
+
+
+def field_label(name: str) -> str:
+    """A field's label for people ("Second side's post"), not its column name ("role_b")."""
+    return FIELD_LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
 def _holds_date(annotation: object) -> bool:
     """Whether a field's type is a date (or an optional or annotated one)."""
     return annotation is dt.date or any(_holds_date(arg) for arg in get_args(annotation))

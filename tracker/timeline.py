@@ -28,7 +28,7 @@ from tracker.vocabulary import Channel, Precision, Status
 #: Pixels of height per lane, and per dyad header.
 LANE_PX = 84
 HEADER_PX = 40
-TOP_PX = 46  # room for context notes and "today"
+TOP_PX = 48  # three rows of context notes and "today" (NOTE_ROWS in timeline.js)
 BOTTOM_PX = 36  # the date axis (the key to the marks is in the page, under the chart)
 #: Where things sit within a lane, in lanes (1 = one lane's height) from its line.
 TITLE_Y = 0.40
@@ -553,13 +553,19 @@ def _titles(lanes: Sequence[LaneView], rows: Rows) -> list[dict[str, Any]]:
                 "text": f"<b>{escape(dyad.upper())}</b>",
                 "showarrow": False,
                 "font": {"size": 12, "color": "#1e293b"},
+                "bgcolor": "rgba(255,255,255,0.85)",
                 "name": "dyad",
             }
         )
     for lane in lanes:
         y = rows.lanes[lane.key] + TITLE_Y
         color = LEVEL_COLORS[lane.level]
-        text = f"<span style='color:{color}'><b>{escape(lane.level_label)}</b></span> · {escape(lane.label)}"
+        # the level and the current silence stay whole; the browser shortens the lane's name if need be
+        silence = f"silent {lane.silence_label}" if lane.open_from else lane.silence_label
+        text = (
+            f"<span style='color:{color}'><b>{escape(lane.level_label)} · {escape(silence)}</b></span>"
+            f" · {escape(lane.label)}"
+        )
         notes.append(
             {
                 "xref": "paper",
@@ -570,7 +576,9 @@ def _titles(lanes: Sequence[LaneView], rows: Rows) -> list[dict[str, Any]]:
                 "text": text,
                 "showarrow": False,
                 "font": {"size": 12, "color": "#0f172a"},
-                "hovertext": f"{escape(lane.label)}<br>{escape(lane.level_label)}: {escape(lane.reason)}",
+                "bgcolor": "rgba(255,255,255,0.85)",  # context lines pass behind a lane's name
+                # no hover text: a note with one takes the pointer, and wheel and drag would stop on it
+                # (the reason is in the hover of the lane's open silence)
                 "name": f"lane:{lane.key}",
             }
         )
@@ -612,6 +620,7 @@ def _context(
                 "y0": 0,
                 "y1": 1,
                 "line": {"color": "#7c3aed", "width": 1.5, "dash": "dash"},
+                "layer": "below",  # under the marks and their labels
             }
         )
         span = f"{c.date.isoformat()} – {c.date_end.isoformat()}" if c.date_end else c.date.isoformat()
@@ -640,6 +649,7 @@ def _context(
                 "y0": 0,
                 "y1": 1,
                 "line": {"color": "#0f172a", "width": 1.5},
+                "layer": "below",
             }
         )
         notes.append(
@@ -758,7 +768,15 @@ def timeline_figure(
                     "today": window.today.isoformat(),
                 },
                 "lanes": [
-                    {"key": lane.key, "label": lane.label, "y": rows.lanes[lane.key]} for lane in lanes
+                    {
+                        "key": lane.key,
+                        "label": lane.label,
+                        "y": rows.lanes[lane.key],
+                        "level": lane.level,
+                        "silence": lane.silence_label,
+                        "open": lane.open_from is not None and lane.open_from <= window.end,
+                    }
+                    for lane in lanes
                 ],
                 "detail": markers is not None,
                 "bin_days": bin_days if bins is not None else None,

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tracker import analysis
 from tracker.db import get_session
-from tracker.forms import DATE_HINT, parse_context_form
+from tracker.forms import CONTEXT_FIELDS, DATE_HINT, parse_context_form
 from tracker.models import as_text
 from tracker.store import context, events
 
@@ -20,8 +20,19 @@ def _context_page(values: dict[str, str], errors: dict[str, str], status: int = 
     rows = events.list_events(session, lanes="post")
     groups = analysis.by_pair(rows)
     labels = {e.pair_key: e.pair_label for e in rows}
+    countries = {e.pair_key: {e.country_a, e.country_b} for e in rows}
+    # a pair's response time to a context event, for the pairs the event concerns (None: not concerned)
     responses = {
-        c.id: {key: analysis.response_days(c.date, group) for key, group in groups.items()} for c in listed
+        c.id: {
+            key: analysis.response_days(c.date, group)
+            if analysis.concerns(c.countries, countries[key])
+            else None
+            for key, group in groups.items()
+        }
+        for c in listed
+    }
+    concerned = {
+        c.id: {key for key in groups if analysis.concerns(c.countries, countries[key])} for c in listed
     }
     return (
         render_template(
@@ -29,6 +40,7 @@ def _context_page(values: dict[str, str], errors: dict[str, str], status: int = 
             context=listed,
             labels=labels,
             responses=responses,
+            concerned=concerned,
             values=values,
             errors=errors,
             date_hint=DATE_HINT,
@@ -62,7 +74,8 @@ def edit_context_event(context_id: int) -> str:
     event = context.get_context_event(get_session(), context_id)
     if event is None:
         abort(404, description=f"There is no context event {context_id}.")
-    values = {k: as_text(getattr(event, k)) for k in ("date", "title", "description", "source_url")}
+    values = {k: as_text(getattr(event, k)) for k in CONTEXT_FIELDS}
+    values["countries"] = values["countries"].replace("|", ", ")
     return render_template(
         "context_form.html", values=values, errors={}, context_id=context_id, date_hint=DATE_HINT
     )

@@ -13,7 +13,7 @@ from tracker.countries import canonical_country
 from tracker.db import get_engine, get_session
 from tracker.filters import parse_filters
 from tracker.forms import DATE_HINT, parse_event_form
-from tracker.models import EVENT_FIELDS, as_text
+from tracker.models import EVENT_FIELDS, as_text, field_label
 from tracker.store import InputError, events, people, writes
 from tracker.store.events import EventRow
 from tracker.vocabulary import Channel, Precision, Status
@@ -90,12 +90,17 @@ def browse() -> tuple[str, int]:
         session, flt=flt, lanes="post", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, sort=sort
     )
     last = max(1, -(-total // PAGE_SIZE))
+    if page > last:  # past the end (the list shrank, or a hand-written address): the last page
+        page = last
+        rows, total = events.list_events_page(
+            session, flt=flt, lanes="post", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, sort=sort
+        )
     query: dict[str, Any] = dict(flt.query_args())
     html = render_template(
         "events.html",
         rows=rows,
         total=total,
-        page=min(page, last),
+        page=page,
         last=last,
         sort=sort,
         sort_labels=SORT_LABELS,
@@ -229,7 +234,8 @@ def update_event(event_id: int) -> tuple[str, int] | BaseResponse:
             if change is None:
                 flash("Nothing changed.", "info")
             else:
-                flash(f"Saved changes to {', '.join(change.changes)} of event {event_id}.", "success")
+                changed = ", ".join(field_label(name) for name in change.changes)
+                flash(f"Saved changes to {changed} of event {event_id}.", "success")
             return redirect(url_for("events.event_page", event_id=event_id))
     flash("The changes were not saved: please correct the fields marked below.", "error")
     return _form_page(values, errors, event_id, refusal=refusal), 400

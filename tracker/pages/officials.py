@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
+from sqlmodel import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from tracker import csvio
 from tracker.clock import today
-from tracker.db import get_session
+from tracker.db import get_engine, get_session
 from tracker.forms import DATE_HINT, parse_form
 from tracker.models import OfficialCreate, OfficialKind, PostUpdate, TenureCreate
 from tracker.names import clean_name
@@ -307,8 +310,15 @@ def delete_post_alias(alias_id: int) -> BaseResponse:
 @bp.get("/reference.csv")
 def reference_csv() -> Response:
     """Offices, people, their other wordings and tenures in the reference format (``flask load-reference``)."""
+    engine = get_engine()
+
+    def rows() -> Iterator[dict[str, str]]:
+        # The body is read after the request ends: it reads on a session of its own.
+        with Session(engine) as session:
+            yield from reference.export_rows(session)
+
     return Response(
-        csvio.export_csv(reference.export_rows(get_session()), csvio.REFERENCE_COLUMNS),
+        csvio.export_csv(rows(), csvio.REFERENCE_COLUMNS),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="contact-reference-{today().isoformat()}.csv"'

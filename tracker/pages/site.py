@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.clock import today
-from tracker.models import MAX_ID
+from tracker.models import MAX_ID, field_label
 from tracker.timeline import key_items
 
 bp = Blueprint("site", __name__)
@@ -65,6 +65,7 @@ def init_app(app: Flask) -> None:
     def _globals() -> dict[str, object]:
         return {
             "query_with": query_with,
+            "field_label": field_label,
             "timeline_key": key_items(),
             "plotly_js_url": url_for("site.plotly_js", version=PLOTLY_VERSION),
             "today_iso": today().isoformat(),

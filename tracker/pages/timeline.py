@@ -13,7 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from pydantic import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -33,7 +44,7 @@ bp = Blueprint("timeline", __name__)
 
 PERIODS = analysis.PERIODS
 FREQUENCY_VIEWS = ("pair", "status")
-#: A window holding more events than this is drawn as counts per stretch of days.
+#: A window holding more events than this (``TIMELINE_DETAIL_LIMIT``) is drawn as counts per stretch of days.
 DETAIL_LIMIT = 2000
 #: The most gaps a window draws (the longest first).
 GAP_LIMIT = 1500
@@ -151,6 +162,7 @@ def window_figure(
     )
     margin = dt.timedelta(days=window.days // 20 + 1)
     start, end = window.start - margin, window.end + margin
+    limit = int(current_app.config.get("TIMELINE_DETAIL_LIMIT", DETAIL_LIMIT))
     markers: Sequence[Any] | None = None
     bins = None
     bin_days = 1
@@ -165,14 +177,14 @@ def window_figure(
             for g in analysis.gaps(group)
         ]
         drawn = [e for e in listed if start <= _mid(e) <= end]
-        if len(drawn) <= DETAIL_LIMIT:
+        if len(drawn) <= limit:
             markers = [_marker(e) for e in drawn]
         else:
             bin_days = _bin_days(window)
             bins = _count_bins(drawn, window, bin_days)
     else:
         count = events.window_count(session, flt=None, lanes=mode, keys=keys, start=start, end=end)
-        if count <= DETAIL_LIMIT:
+        if count <= limit:
             markers = events.window_markers(session, flt=None, lanes=mode, keys=keys, start=start, end=end)
         else:
             bin_days = _bin_days(window)
@@ -195,7 +207,9 @@ def window_figure(
         ]
     changes = [c for r in rows for c in r.changes] if mode == "post" else []
     countries = {c for r in rows for c in r.dyad.split(" – ")}
-    shown_context = [c for c in context.list_context_events(session) if concerns(c.countries, countries)]
+    shown_context = [
+        c for c in context.list_context_events(session) if analysis.concerns(c.countries, countries)
+    ]
     return drawing.timeline_figure(
         views,
         window,
@@ -206,12 +220,6 @@ def window_figure(
         changes=changes,
         context=shown_context,
     )
-
-
-def concerns(countries: str, shown: set[str]) -> bool:
-    """Whether a context event that names ``countries`` (empty: all) concerns lanes of the ``shown`` countries."""
-    named = {c for c in countries.split("|") if c}
-    return not named or bool(named & shown)
 
 
 def _mid(e: analysis.ContactLike) -> dt.date:
@@ -473,7 +481,7 @@ def _pair_page(
     responses = [
         (c, analysis.response_days(c.date, lane_rows))
         for c in context.list_context_events(session)
-        if concerns(c.countries, countries)
+        if analysis.concerns(c.countries, countries)
     ]
     recent, total = events.list_events_page(session, flt=flt, lanes=mode, limit=50, sort="-date")
     holders = sorted({(e.official_a, e.official_b) for e in lane_rows})

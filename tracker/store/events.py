@@ -188,16 +188,28 @@ def iter_events(
         yield from _rows(session, lanes, result)
 
 
-#: How a list of events can be sorted: the name in the query string -> the columns, then by id.
-SORTS: dict[str, tuple[Any, ...]] = {
-    "date": (col(ContactEvent.date),),
-    "-date": (col(ContactEvent.date).desc(),),
-    "channel": (col(ContactEvent.channel), col(ContactEvent.date)),
-    "status": (col(ContactEvent.status), col(ContactEvent.date)),
-    "official_a": (col(_A.name), col(ContactEvent.date)),
-    "official_b": (col(_B.name), col(ContactEvent.date)),
-    "-updated": (col(ContactEvent.updated_at).desc(),),
+#: The columns a list of events can be sorted by (then by date, then by id).
+_SORT_COLUMNS: dict[str, Any] = {
+    "date": col(ContactEvent.date),
+    "channel": col(ContactEvent.channel),
+    "status": col(ContactEvent.status),
+    "official_a": col(_A.name),
+    "official_b": col(_B.name),
+    "updated": col(ContactEvent.updated_at),
 }
+
+
+def _sorts() -> dict[str, tuple[Any, ...]]:
+    found: dict[str, tuple[Any, ...]] = {}
+    for name, column in _SORT_COLUMNS.items():
+        then = () if name == "date" else (col(ContactEvent.date),)
+        found[name] = (column, *then)
+        found[f"-{name}"] = (column.desc(), *(c.desc() for c in then))
+    return found
+
+
+#: How a list of events can be sorted: the name in the query string ("-" first: descending) -> the columns.
+SORTS: dict[str, tuple[Any, ...]] = _sorts()
 
 
 def count_matching(session: Session, flt: EventFilter | None = None) -> int:
