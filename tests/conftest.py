@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlmodel import SQLModel
 
-from tests.helpers import AS_OF, POSTGRES_URL
+from tests.helpers import AS_OF, EDITOR_TOKEN, POSTGRES_URL, add_editor, log_in
 from tracker import create_app
 from tracker.db import create_schema, get_engine
 
@@ -58,6 +58,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             _empty_postgres(engine)
         else:
             create_schema(engine)
+        add_editor(engine)
     yield app
     with app.app_context():
         get_engine().dispose()
@@ -65,6 +66,16 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    """A client logged in as an editor (user 1), who also sends that editor's API token."""
+    client = app.test_client()
+    log_in(client)
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {EDITOR_TOKEN}"
+    return client
+
+
+@pytest.fixture
+def anonymous(app: Flask) -> FlaskClient:
+    """A client of nobody: no login, no token."""
     return app.test_client()
 
 
@@ -117,9 +128,12 @@ def seeded(app: Flask, seeds: Seeds, tmp_path: Path) -> Flask:
                                     f'(SELECT MAX(id) FROM "{table.name}"))'
                                 )
                             )
+            add_editor(engine)
             return app
         engine.dispose()
     for suffix in ("-wal", "-shm"):
         (tmp_path / f"tracker.sqlite3{suffix}").unlink(missing_ok=True)
     shutil.copyfile(seeds, tmp_path / "tracker.sqlite3")
+    with app.app_context():
+        add_editor(get_engine())
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -12,12 +13,69 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
+from flask.testing import FlaskClient
+
 from tracker.csvio import COLUMNS
+from tracker.models import ApiToken, User
+from tracker.store import users
+
+# Tests hash passwords with argon2's cheapest parameters: the same code, a hundredth of the time.
+users.use_hasher(PasswordHasher.from_parameters(CHEAPEST))
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 #: Set to a postgresql+psycopg:// URL to run the suite on PostgreSQL instead of SQLite files.
 POSTGRES_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
+
+#: The editor every test's ``client`` is logged in as (user 1), their password and API token.
+EDITOR = "Test Editor"
+EDITOR_PASSWORD = "correct horse battery"
+EDITOR_TOKEN = "ctt_test-editor-token-0123456789abcdef"
+
+
+def add_editor(
+    engine: sa.Engine, *, name: str = EDITOR, role: str = "editor", token: str = EDITOR_TOKEN
+) -> None:
+    """Make sure user ``name`` exists (with ``EDITOR_PASSWORD``) and holds ``token``."""
+    user_table = User.__table__  # type: ignore[attr-defined]
+    token_table = ApiToken.__table__  # type: ignore[attr-defined]
+    with engine.begin() as connection:
+        user_id = connection.execute(sa.select(user_table.c.id).where(user_table.c.name == name)).scalar()
+        if user_id is None:
+            user_id = connection.execute(
+                user_table.insert().values(
+                    name=name,
+                    password_hash=users._hasher.hash(EDITOR_PASSWORD),
+                    role=role,
+                    active=True,
+                    created_at=dt.datetime.now(dt.UTC),
+                )
+            ).inserted_primary_key[0]
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        if (
+            connection.execute(sa.select(token_table.c.id).where(token_table.c.digest == digest)).first()
+            is None
+        ):
+            connection.execute(
+                token_table.insert().values(
+                    user_id=user_id,
+                    label="tests",
+                    digest=digest,
+                    prefix=token[:12],
+                    created_at=dt.datetime.now(dt.UTC),
+                )
+            )
+
+
+def log_in(client: FlaskClient, user_id: int = 1) -> None:
+    """Log ``client`` in as user ``user_id`` (the session a successful login leaves)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+
 
 #: The day the tests' app takes for today (``AS_OF`` in its config): no test reads the clock.
 AS_OF = dt.date(2026, 12, 2)

@@ -34,9 +34,14 @@ def _run_copy(tmp_path: Path, edit: tuple[str, str, str], script: str) -> dict[s
         from tracker.db import create_schema, get_engine
         app = create_app({{"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "x",
                            "DATABASE_URL": "sqlite:///{tmp_path / "copy.sqlite3"}"}})
+        from tracker.db import get_session
+        from tracker.store import users
         with app.app_context():
             create_schema(get_engine())
+            editor = users.create_user(get_session(), name="editor", password="a long password")
+            token = users.create_token(get_session(), editor.id)
         client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + token
         event = {{"date": "2024-07-12", "official_a": "Lloyd Austin", "country_a": "US",
                   "official_b": "Andrei Belousov", "country_b": "Russia", "channel": "phone", "status": "held"}}
         """

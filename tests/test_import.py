@@ -12,7 +12,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlmodel import SQLModel
 from werkzeug.test import TestResponse
 
-from tests.helpers import event, make_csv, valid_form
+from tests.helpers import add_editor, event, make_csv, valid_form
 from tracker.csvio import COLUMNS, RowError
 from tracker.db import create_schema, get_engine, get_session
 from tracker.importing import CheckedFile, check_file, import_rows
@@ -263,6 +263,7 @@ def test_export_import_export_gives_the_same_file(seeded: Flask, client: FlaskCl
         engine = get_engine()
         SQLModel.metadata.drop_all(engine)
         create_schema(engine)
+        add_editor(engine)
     assert event_count(seeded) == 0
     confirm(client, upload(client, first))
     assert client.get("/events.csv").get_data() == first
@@ -422,6 +423,7 @@ def test_round_trip_keeps_ids_when_events_were_deleted(seeded: Flask, client: Fl
         engine = get_engine()
         SQLModel.metadata.drop_all(engine)
         create_schema(engine)
+        add_editor(engine)
     confirm(client, upload(client, first))
     assert client.get("/events.csv").get_data() == first
     # the next event follows the largest id (PostgreSQL's sequence included)

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import valid_form
+from tests.helpers import EDITOR_TOKEN, log_in, valid_form
 from tracker.db import get_session
 from tracker.store.events import count_events
 
@@ -15,7 +15,10 @@ from tracker.store.events import count_events
 def strict_client(seeded: Flask) -> FlaskClient:
     seeded.config["TESTING"] = False  # errors become responses, as in production
     seeded.config["PROPAGATE_EXCEPTIONS"] = False
-    return seeded.test_client()
+    client = seeded.test_client()
+    log_in(client)
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {EDITOR_TOKEN}"
+    return client
 
 
 @pytest.mark.parametrize(

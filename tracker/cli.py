@@ -1,7 +1,9 @@
-"""Flask commands: ``db-upgrade`` (alias ``init-db``), ``seed``, ``load-reference``, ``import-csv``, ``recompute``."""
+"""Flask commands: ``db-upgrade`` (alias ``init-db``), ``seed``, ``load-reference``, ``import-csv``, ``recompute``,
+``create-user``."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
@@ -15,7 +17,7 @@ from tracker import csvio
 from tracker.csvio import RowError
 from tracker.db import current_revision, get_engine, get_session, upgrade_database
 from tracker.importing import check_file, choices_from, count, import_rows
-from tracker.store import BatchError, context, events, writes
+from tracker.store import BatchError, InputError, context, events, users, writes
 from tracker.store.maintenance import tidy
 from tracker.store.reference import ReferenceReport, load_reference
 
@@ -204,8 +206,33 @@ def import_csv_command(file: IO[bytes], dry_run: bool, new_names: str) -> None:
     click.echo(f"Imported {summary} ({officials}).")
 
 
+@click.command("create-user")
+@click.argument("name")
+@click.option("--role", type=click.Choice(users.ROLES), default="editor", show_default=True)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input (for scripts) instead of asking.",
+)
+@with_appcontext
+def create_user_command(name: str, role: str, password_stdin: bool) -> None:
+    """Add a user who can log in (editor: changes the record; admin: also manages users)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password (10 characters or more)", hide_input=True, confirmation_prompt=True)
+    try:
+        added = users.create_user(
+            get_session(), name=name, password=password, role=role, by="flask create-user"
+        )
+    except InputError as exc:
+        raise click.ClickException("; ".join(f"{k}: {v}" for k, v in exc.errors.items())) from exc
+    click.echo(f"Added {added.role} {added.name}: log in at /login.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
+    app.cli.add_command(create_user_command)
     app.cli.add_command(db_upgrade_command)
     app.cli.add_command(db_upgrade_command, name="init-db")
     app.cli.add_command(recompute_command)

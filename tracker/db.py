@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,18 +71,76 @@ def close_session(_exc: BaseException | None = None) -> None:
 def transaction(session: Session, *, commit: bool = True) -> Iterator[Session]:
     """One unit of writing: committed at the end, rolled back entirely on any error.
 
+    Units of writing run one at a time across threads and workers (``write_lock``), so the
+    checks a write makes (the same contact, a name already recorded) still hold when it stores:
+    concurrent identical requests store one contact, not two, and never fail on a race.
+
     With ``commit=False`` the work is only flushed, for an enclosing caller to commit (or, on a
     dry run, to roll back).
     """
+    with write_lock(session):
+        try:
+            yield session
+            if commit:
+                session.commit()
+            else:
+                session.flush()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+#: The PostgreSQL advisory lock that serialises units of writing (any constant will do).
+_PG_WRITE_LOCK = 7_460_311
+_thread_locks: dict[str, threading.Lock] = {}
+
+
+@contextmanager
+def write_lock(session: Session) -> Iterator[None]:
+    """Hold the database's write lock (re-entrant per session) for the enclosed unit of writing.
+
+    PostgreSQL: a transaction-level advisory lock, released at commit or rollback. SQLite: an
+    exclusive ``flock`` on a file beside the database, which serialises the writers of every
+    process on the machine (SQLite's own lock would refuse a second writer mid-transaction).
+    """
+    depth = session.info.get("write_depth", 0)
+    if depth:
+        session.info["write_depth"] = depth + 1
+        try:
+            yield
+        finally:
+            session.info["write_depth"] = depth
+        return
+    bind = session.get_bind()
+    # a read left open would keep an old snapshot: start the unit of writing on a fresh one
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.commit()
+    session.info["write_depth"] = 1
     try:
-        yield session
-        if commit:
-            session.commit()
+        if bind.dialect.name == "postgresql":
+            session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITE_LOCK})
+            yield
         else:
-            session.flush()
-    except BaseException:
-        session.rollback()
-        raise
+            with _file_lock(bind.engine.url):
+                yield
+    finally:
+        session.info["write_depth"] = 0
+
+
+@contextmanager
+def _file_lock(url: sa.URL) -> Iterator[None]:
+    database = url.database or ""
+    if not database or database == ":memory:":
+        lock = _thread_locks.setdefault(str(url), threading.Lock())
+        with lock:
+            yield
+        return
+    with open(f"{database}-writelock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def create_schema(engine: sa.Engine) -> None:

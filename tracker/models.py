@@ -255,6 +255,8 @@ class ContactEvent(EventBase, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     deleted_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    #: counts the event's changes: an edit based on an older version is refused (optimistic locking)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class EventCreate(EventBase, EventSides):
@@ -551,6 +553,45 @@ class LaneGap(SQLModel, table=True):
     max_days: int
     attempts: int = 0
     refusals: int = 0
+
+
+class User(SQLModel, table=True):
+    """Someone who can log in: an editor changes the record, an admin also manages users."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    #: argon2id, never shown, never exported
+    password_hash: str = Field(default="", max_length=300)
+    #: "viewer", "editor" or "admin"
+    role: str = Field(default="editor", max_length=10)
+    active: bool = True
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class ApiToken(SQLModel, table=True):
+    """A user's key to the API's writes; only its SHA-256 is stored, the token is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    label: str = Field(default="", max_length=80)
+    digest: str = Field(max_length=64, unique=True)
+    #: the first characters, to tell tokens apart in lists
+    prefix: str = Field(max_length=12)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    revoked_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed login, kept for a while to slow down guessing (counted across workers)."""
+
+    __tablename__ = "login_failure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    #: "name:<user name>" or "ip:<address>"
+    key: str = Field(max_length=200, index=True)
+    at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True), index=True)
 
 
 # Other input models -----------------------------------------------------------------------------

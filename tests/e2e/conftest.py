@@ -112,15 +112,35 @@ def serve(app: Flask, port: int = 0) -> Iterator[str]:
     thread.join(timeout=5)
 
 
+def log_in_browser(context: BrowserContext, app: Flask, base_url: str, user_id: int = 1) -> None:
+    """Give the browser the session cookie a login as user ``user_id`` leaves (tests/e2e/test_accounts logs in by form)."""
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    value = serializer.dumps({"_user_id": str(user_id), "_fresh": True})
+    context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": value, "url": base_url}])
+
+
 @pytest.fixture
-def live_server(seeded: Flask, server_port: int) -> Iterator[str]:
+def live_server(
+    seeded: Flask, server_port: int, page: Page, browser_context: BrowserContext
+) -> Iterator[str]:
+    """A live server on the seeds, the browser logged in as the editor (user 1)."""
+    for url in serve(seeded, server_port):
+        log_in_browser(browser_context, seeded, url)
+        yield url
+
+
+@pytest.fixture
+def anonymous_server(seeded: Flask, server_port: int, page: Page) -> Iterator[str]:
+    """A live server on the seeds, the browser logged in as nobody."""
     yield from serve(seeded, server_port)
 
 
 @pytest.fixture
-def empty_server(app: Flask, server_port: int) -> Iterator[str]:
+def empty_server(app: Flask, server_port: int, page: Page, browser_context: BrowserContext) -> Iterator[str]:
     """A live server on a fresh database with nothing recorded: the first-time user's view."""
-    yield from serve(app, server_port)
+    for url in serve(app, server_port):
+        log_in_browser(browser_context, app, url)
+        yield url
 
 
 class PageProblems:

@@ -8,6 +8,11 @@ from sqlmodel import Session, col, select
 
 from tracker.db import transaction
 from tracker.models import ContextEvent, ContextEventCreate
+from tracker.store.registry import audit
+
+
+def _snapshot(event: ContextEvent) -> dict[str, object]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in event.model_dump().items()}
 
 
 def add_context_events(
@@ -25,7 +30,17 @@ def add_context_events(
                 ).first()
                 if same is not None:
                     continue
-            session.add(ContextEvent.model_validate(item))
+            event = ContextEvent.model_validate(item)
+            session.add(event)
+            session.flush()
+            audit(
+                session,
+                "context",
+                event.id,
+                "created",
+                f"Added {event.title} ({event.date}).",
+                _snapshot(event),
+            )
             added += 1
     return added
 
@@ -46,7 +61,19 @@ def update_context_event(session: Session, context_id: int, item: ContextEventCr
     if event is None:
         raise LookupError(f"no context event {context_id}")
     with transaction(session):
+        before = _snapshot(event)
         event.sqlmodel_update(item.model_dump())
+        after = _snapshot(event)
+        diff = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
+        if diff:
+            audit(
+                session,
+                "context",
+                context_id,
+                "updated",
+                f"Changed {', '.join(diff)} of {event.title}.",
+                diff,
+            )
     return event
 
 
@@ -56,5 +83,14 @@ def delete_context_event(session: Session, context_id: int) -> ContextEvent:
     if event is None:
         raise LookupError(f"no context event {context_id}")
     with transaction(session):
+        # the entry keeps every field, so a deleted context event can be put back by hand
+        audit(
+            session,
+            "context",
+            context_id,
+            "deleted",
+            f"Deleted {event.title} ({event.date}).",
+            _snapshot(event),
+        )
         session.delete(event)
     return event

@@ -24,7 +24,7 @@ from tracker.names import Suggestion, name_key, post_label
 from tracker.store import lanes
 from tracker.store.errors import InputError
 from tracker.store.lanes import recompute_lanes
-from tracker.store.registry import audit, forget, registry
+from tracker.store.registry import actor, audit, forget, registry
 from tracker.vocabulary import guess_kind
 
 
@@ -291,7 +291,7 @@ def merge_officials(session: Session, official_id: int, into_id: int, *, by: str
             session.add(
                 EventChange(
                     event_id=event.id or 0,
-                    changed_by=by,
+                    changed_by=actor(by),
                     action="updated",
                     changes={"official": [merged_name, kept_name]},
                 )
@@ -370,7 +370,7 @@ def _fold_twins(session: Session, official_id: int, *, by: str) -> int:
         session.add(
             EventChange(
                 event_id=event.id or 0,
-                changed_by=by,
+                changed_by=actor(by),
                 action="deleted",
                 changes={"merged_into": ["", str(kept.id)]},
             )

@@ -7,6 +7,7 @@ Every write to officials, aliases, posts or tenures forgets the session's copy, 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -111,6 +112,24 @@ def forget(session: Session) -> None:
     session.info.pop(_KEY, None)
 
 
+#: Who is changing the record in this context (a request's user); writes record it as "by".
+_actor: ContextVar[str] = ContextVar("actor", default="")
+
+
+def acting_as(name: str) -> Token[str]:
+    """Record ``name`` as the author of the writes that follow (until ``done_acting``)."""
+    return _actor.set(name)
+
+
+def done_acting(token: Token[str]) -> None:
+    _actor.reset(token)
+
+
+def actor(by: str = "") -> str:
+    """Who a write is by: ``by`` when given, else whoever this context acts as."""
+    return by or _actor.get()
+
+
 def audit(
     session: Session,
     entity: str,
@@ -129,6 +148,6 @@ def audit(
             action=action,
             summary=summary,
             changes=dict(changes or {}),
-            by=by,
+            by=actor(by),
         )
     )

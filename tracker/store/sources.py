@@ -9,6 +9,7 @@ from sqlmodel import Session, col
 
 from tracker.db import transaction
 from tracker.models import ContactEvent, EventChange, EventSource, SourceCreate, SourceRow, utcnow
+from tracker.store.registry import actor
 
 
 def existing_events(session: Session, ids: Iterable[int]) -> set[int]:
@@ -52,7 +53,7 @@ def add_sources(session: Session, rows: Sequence[SourceRow], *, by: str = "") ->
             session.add(
                 EventChange(
                     event_id=row.event_id,
-                    changed_by=by,
+                    changed_by=actor(by),
                     action="corroborated",
                     changes={"source": ["", row.source_url or row.source_publisher or "(no address)"]},
                 )

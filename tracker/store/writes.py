@@ -40,7 +40,7 @@ from tracker.posts import lane_key, person_pair_key, suggest_posts
 from tracker.store import lanes
 from tracker.store.errors import BatchError, DuplicateError, InputError
 from tracker.store.lanes import recompute_lanes
-from tracker.store.registry import Registry, forget, registry
+from tracker.store.registry import Registry, actor, forget, registry
 from tracker.vocabulary import guess_kind
 
 #: A date may be this many days after today (UTC) before it counts as in the future.
@@ -734,7 +734,7 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
                 {
                     "event_id": event_id,
                     "changed_at": now,
-                    "changed_by": by,
+                    "changed_by": actor(by),
                     "action": "created",
                     "changes": created,
                 }
@@ -765,7 +765,7 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
                 {
                     "event_id": event_id,
                     "changed_at": now,
-                    "changed_by": by,
+                    "changed_by": actor(by),
                     "action": "corroborated",
                     "changes": {"source": ["", item.source_url or item.source_publisher or "(no address)"]},
                 }
@@ -924,7 +924,7 @@ def update_event(
         change = None
         if diff:
             event.updated_at = utcnow()
-            change = EventChange(event_id=event_id, changed_by=by, action="updated", changes=diff)
+            change = EventChange(event_id=event_id, changed_by=actor(by), action="updated", changes=diff)
             session.add(change)
         if touched:
             recompute_lanes(session, touched, commit=False)
@@ -941,7 +941,7 @@ def _set_deleted(session: Session, event_id: int, *, deleted: bool, by: str) -> 
         event.deleted_at = utcnow() if deleted else None
         event.updated_at = utcnow()
         session.add(
-            EventChange(event_id=event_id, changed_by=by, action="deleted" if deleted else "restored")
+            EventChange(event_id=event_id, changed_by=actor(by), action="deleted" if deleted else "restored")
         )
         session.flush()
         lanes.refresh(session, post={event.lane_key}, person={event.pair_key})
