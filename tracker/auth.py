@@ -179,13 +179,13 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("LOGIN_ATTEMPTS_PER_NAME", 5)
     app.config.setdefault("LOGIN_ATTEMPTS_PER_ADDRESS", 30)
     app.config.setdefault("LOGIN_WINDOW_SECONDS", 15 * 60)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
-    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
-    secure = app.config.get("PREFERRED_URL_SCHEME") == "https"
-    app.config.setdefault("SESSION_COOKIE_SECURE", secure)
-    app.config.setdefault("REMEMBER_COOKIE_SECURE", secure)
+    # Flask's defaults name these settings already (SameSite unset, Secure off): set what is unset
+    for cookie in ("SESSION", "REMEMBER"):
+        app.config[f"{cookie}_COOKIE_HTTPONLY"] = True
+        if not app.config.get(f"{cookie}_COOKIE_SAMESITE"):
+            app.config[f"{cookie}_COOKIE_SAMESITE"] = "Lax"
+        if app.config.get("PREFERRED_URL_SCHEME") == "https":
+            app.config[f"{cookie}_COOKIE_SECURE"] = True
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"

@@ -113,7 +113,8 @@ def write_lock(session: Session) -> Iterator[None]:
         return
     bind = session.get_bind()
     # a read left open would keep an old snapshot: start the unit of writing on a fresh one
-    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+    fresh = not (session.new or session.dirty or session.deleted or session.info.get("flushed"))
+    if session.in_transaction() and fresh:
         session.commit()
     session.info["write_depth"] = 1
     try:
@@ -125,6 +126,20 @@ def write_lock(session: Session) -> Iterator[None]:
                 yield
     finally:
         session.info["write_depth"] = 0
+
+
+def _flushed(session: Session, _context: object) -> None:
+    session.info["flushed"] = True
+
+
+def _ended(session: Session, *_args: object) -> None:
+    session.info.pop("flushed", None)
+
+
+# whether a session's transaction holds writes not yet committed (flushed by ``commit=False``)
+sa.event.listen(sa.orm.Session, "after_flush", _flushed)
+sa.event.listen(sa.orm.Session, "after_commit", _ended)
+sa.event.listen(sa.orm.Session, "after_rollback", _ended)
 
 
 @contextmanager

@@ -51,7 +51,10 @@ def documented(blueprint: str, operation: Operation) -> Callable[[F], F]:
 _ERRORS = {
     400: "The body is not valid JSON.",
     404: "No such event (or it is deleted).",
+    401: "No valid API token: writes need `Authorization: Bearer <token>` (create one on /account).",
+    403: "The token's user may not do this (a viewer cannot write).",
     409: "The same contact is already stored, or the event is not in the state the request needs.",
+    412: "`If-Match` names an older version of the event: someone changed it since; GET it again.",
     415: "The body is not sent as `application/json`.",
     422: "A field or parameter is invalid; `fields` names each with its message.",
 }
@@ -145,6 +148,9 @@ def openapi_document(app: Flask, prefix: str = "/api") -> dict[str, Any]:
         errors = set(op.errors)
         if op.body is not None:
             errors |= {400, 415, 422}
+        writing = bool((rule.methods or set()) - {"GET", "HEAD", "OPTIONS"})
+        if writing:
+            errors |= {401, 403}
         responses: dict[str, Any] = {str(op.status): success}
         for code in sorted(errors):
             responses[str(code)] = {
@@ -157,6 +163,8 @@ def openapi_document(app: Flask, prefix: str = "/api") -> dict[str, Any]:
             "tags": [_tag(rule.rule, prefix)],
             "responses": responses,
         }
+        if writing:
+            operation["security"] = [{"token": []}]
         if description:
             operation["description"] = description
         if parameters:
@@ -176,13 +184,23 @@ def openapi_document(app: Flask, prefix: str = "/api") -> dict[str, Any]:
             "description": (
                 "Contacts between officials of rival states, and the silences between them. "
                 "Bodies and answers are JSON with the field names of the CSV contract; dates are ISO 8601. "
-                "Every error is an ErrorBody: 404 for an unknown id or address under /api, 405 for a method "
+                "Reading is open; every write needs an API token (Authorization: Bearer <token>, from /account). "
+                "Every error is an ErrorBody: 401 without a valid token, 403 when its user may not write, 412 for a stale If-Match, 404 for an unknown id or address under /api, 405 for a method "
                 "an address does not take, 400 for a body that is not JSON, 415 for one not sent as "
                 "application/json, 409 for a contact already stored, 422 naming each bad field or parameter."
             ),
         },
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "token": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API token, created and revoked on /account; needed for every write.",
+                }
+            },
+        },
     }
 
 

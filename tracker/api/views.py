@@ -44,7 +44,7 @@ from tracker.extensions import csrf
 from tracker.filters import FILTER_PARAMS, parse_filters
 from tracker.forms import field_errors
 from tracker.models import DATE_FIELDS, MAX_ID, EventCreate, EventPublic, EventUpdate, SourceCreate
-from tracker.store import DuplicateError, InputError, events, lanes, people, writes
+from tracker.store import DuplicateError, InputError, StaleError, events, lanes, people, writes
 from tracker.store import sources as stored_sources
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -291,9 +291,29 @@ def _invalid(fields: Mapping[str, str]) -> ApiError:
     return ApiError(422, "the event is not valid: see the message for each field", fields)
 
 
+_IF_MATCH = re.compile(r'\s*(?:W/)?"v(\d{1,9})"\s*')
+
+
+def _if_match() -> int | None:
+    """The version an ``If-Match`` header names (the ``ETag`` of a GET), None without one."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    found = _IF_MATCH.fullmatch(header)
+    if found is None:
+        raise ApiError(412, 'If-Match names no version of this event: send the ETag of its GET (like "v3")')
+    return int(found[1])
+
+
+def _etag(event_id: int) -> str:
+    return f'"v{events.version_of(get_session(), event_id) or 0}"'
+
+
 def _update(event_id: int, item: EventCreate, options: WriteOptions) -> None:
     try:
-        writes.update_event(get_session(), event_id, item, choices=_choices(options))
+        writes.update_event(get_session(), event_id, item, choices=_choices(options), version=_if_match())
+    except StaleError as exc:
+        raise ApiError(412, exc.message) from None
     except InputError as exc:
         raise _refused(exc) from None
 
@@ -302,9 +322,15 @@ def _event_response(event_id: int, status: int = 200, warnings: list[str] | None
     public = _public(_stored_event(event_id))
     body = EventWritten(**public.model_dump(), warnings=warnings) if warnings is not None else public
     response = _json(body, status)
+    response.headers["ETag"] = _etag(event_id)
     if status == 201:
-        response.headers["Location"] = url_for("api.get_event", event_id=event_id, _external=True)
+        response.headers["Location"] = _link("api.get_event", event_id=event_id)
     return response
+
+
+def _link(endpoint: str, **values: Any) -> str:
+    """The address of an endpoint: under ``PUBLIC_URL`` when set, else a path (never from the Host header)."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -339,7 +365,7 @@ def list_events() -> Response:
         args: dict[str, Any] = {**flt.query_args(), "page": page, "per_page": paging.per_page}
         if paging.lanes != "person":
             args["lanes"] = paging.lanes
-        return url_for("api.list_events", _external=True, **args)
+        return _link("api.list_events", **args)
 
     last_page = max(1, -(-total // paging.per_page))
     page = EventPage(
@@ -389,9 +415,12 @@ def get_event(event_id: int) -> Response:
 
 
 @bp.put(EVENT_URL)
-@_doc(Operation(EventPublic, body=EventCreate, example=EXAMPLE_EVENT, errors=(404, 409)))
+@_doc(Operation(EventPublic, body=EventCreate, example=EXAMPLE_EVENT, errors=(404, 409, 412)))
 def replace_event(event_id: int) -> Response:
     """Replace an event with the body, validated as on create; each changed field is recorded.
+
+    Send `If-Match` with the `ETag` of the event's GET (like `"v3"`) and the change is refused
+    with 412 when someone changed the event since.
 
     Fields left out take their defaults (empty), as on create.
     """
@@ -405,7 +434,7 @@ def replace_event(event_id: int) -> Response:
 
 
 @bp.patch(EVENT_URL)
-@_doc(Operation(EventPublic, body=EventUpdate, example=EXAMPLE_PATCH, errors=(404, 409)))
+@_doc(Operation(EventPublic, body=EventUpdate, example=EXAMPLE_PATCH, errors=(404, 409, 412)))
 def update_event(event_id: int) -> Response:
     """Change some fields of an event; the others keep their values, then the whole is validated.
 
@@ -565,7 +594,8 @@ def openapi() -> Response:
 def docs() -> str:
     """This page: the API's endpoints, parameters and schemas, from the OpenAPI document."""
     document = openapi_document(current_app)
-    base = request.host_url.rstrip("/")
+    # only the examples on this page (curl lines) name the host the reader used
+    base = current_app.config["PUBLIC_URL"].rstrip("/") or request.host_url.rstrip("/")
     return render_template(
         "api_docs.html",
         info=document["info"],
@@ -576,7 +606,8 @@ def docs() -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Register the API, exempt from CSRF (it takes JSON, not forms), with JSON errors under /api."""
+    """Register the API, exempt from CSRF (its writes need a token, which no other site can send), with JSON errors under /api."""
+    app.config.setdefault("PUBLIC_URL", "")
     csrf.exempt(bp)
     app.register_blueprint(bp)
     app.before_request(_routing_error)

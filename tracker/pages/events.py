@@ -13,8 +13,8 @@ from tracker.countries import canonical_country
 from tracker.db import get_engine, get_session
 from tracker.filters import parse_filters
 from tracker.forms import DATE_HINT, parse_event_form
-from tracker.models import EVENT_FIELDS, as_text, field_label
-from tracker.store import InputError, events, people, writes
+from tracker.models import EVENT_FIELDS, EventChange, as_text, field_label
+from tracker.store import InputError, StaleError, events, people, writes
 from tracker.store.events import EventRow
 from tracker.vocabulary import Channel, Precision, Status
 
@@ -29,6 +29,7 @@ def _form_page(
     errors: dict[str, str],
     event_id: int | None = None,
     refusal: InputError | None = None,
+    stale: EventChange | None = None,
 ) -> str:
     asks = (
         [
@@ -43,6 +44,7 @@ def _form_page(
         values=values,
         errors=errors,
         event_id=event_id,
+        stale=stale,
         asks=asks,
         looks_like=refusal.event_id if isinstance(refusal, writes.LooksLikeEvent) else None,
         officials=people.list_officials(get_session()),
@@ -209,6 +211,7 @@ def _form_values(event: EventRow) -> dict[str, str]:
         if event.initiated_by == event.official_b
         else ""
     )
+    values["version"] = str(events.version_of(get_session(), event.id) or "")
     return values
 
 
@@ -225,9 +228,23 @@ def update_event(event_id: int) -> tuple[str, int] | BaseResponse:
     values = {k: v for k, v in request.form.items() if k != "csrf_token"}
     item, errors = parse_event_form(values)
     refusal = None
+    version = values.get("version", "")
     if item is not None:
         try:
-            change = writes.update_event(get_session(), event_id, item, choices=_choices(values))
+            change = writes.update_event(
+                get_session(),
+                event_id,
+                item,
+                choices=_choices(values),
+                version=int(version) if version.isdigit() and len(version) < 10 else None,
+            )
+        except StaleError as exc:
+            # keep what the user typed, now based on the version they have seen
+            values["version"] = str(exc.current)
+            history = events.event_history(get_session(), event_id)
+            flash("Not saved: someone else changed this event since you opened it.", "error")
+            page = _form_page(values, {}, event_id, stale=history[-1] if history else None)
+            return page, 409
         except InputError as exc:
             errors, refusal = exc.errors, exc
         else:

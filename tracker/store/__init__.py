@@ -8,6 +8,6 @@ first and their other arguments by keyword; a write commits or, on any error, wr
 
 from __future__ import annotations
 
-from tracker.store.errors import BatchError, DuplicateError, InputError
+from tracker.store.errors import BatchError, DuplicateError, InputError, StaleError
 
-__all__ = ["BatchError", "DuplicateError", "InputError"]
+__all__ = ["BatchError", "DuplicateError", "InputError", "StaleError"]

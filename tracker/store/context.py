@@ -12,7 +12,8 @@ from tracker.store.registry import audit
 
 
 def _snapshot(event: ContextEvent) -> dict[str, object]:
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in event.model_dump().items()}
+    values = {name: getattr(event, name) for name in ContextEvent.model_fields}  # loads expired attributes
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
 
 
 def add_context_events(

@@ -44,3 +44,16 @@ class BatchError(InputError):
     def __init__(self, items: Mapping[int, InputError]) -> None:
         super().__init__(next(iter(items.values())).errors)
         self.items = dict(items)
+
+
+class StaleError(InputError):
+    """The event changed since the version an edit was based on (someone else saved meanwhile)."""
+
+    def __init__(self, event_id: int, current: int) -> None:
+        self.event_id = event_id
+        self.current = current
+        self.message = (
+            f"event {event_id} was changed by someone else since you opened it (it is now at version {current}): "
+            "nothing was saved; review their change below and make yours again"
+        )
+        super().__init__({"version": self.message})

@@ -409,6 +409,14 @@ def is_deleted(session: Session, event_id: int) -> bool | None:
     return None if deleted_at is None else deleted_at[0] is not None
 
 
+def version_of(session: Session, event_id: int) -> int | None:
+    """The event's version (it counts its changes), or None when there is no such event."""
+    found = session.execute(
+        sa.select(col(ContactEvent.version)).where(col(ContactEvent.id) == event_id)
+    ).first()
+    return None if found is None else int(found[0])
+
+
 def count_events(session: Session) -> int:
     """How many events are not deleted."""
     stmt = sa.select(sa.func.count()).select_from(ContactEvent).where(col(ContactEvent.deleted_at).is_(None))

@@ -20,7 +20,7 @@ from flask import current_app, has_app_context
 from sqlmodel import Session, col
 
 from tracker import analysis, clock
-from tracker.db import transaction
+from tracker.db import transaction, write_lock
 from tracker.models import (
     EVENT_FIELDS,
     ContactEvent,
@@ -38,7 +38,7 @@ from tracker.models import (
 from tracker.names import Suggestion, name_key, post_key
 from tracker.posts import lane_key, person_pair_key, suggest_posts
 from tracker.store import lanes
-from tracker.store.errors import BatchError, DuplicateError, InputError
+from tracker.store.errors import BatchError, DuplicateError, InputError, StaleError
 from tracker.store.lanes import recompute_lanes
 from tracker.store.registry import Registry, actor, forget, registry
 from tracker.vocabulary import guess_kind
@@ -842,17 +842,22 @@ def add_events(
     dry_run: bool = False,
 ) -> AddResult:
     """Plan and store a batch (an import, the seeds), all or nothing; ``BatchError`` names every refused item."""
-    plan = plan_events(session, items, choices=choices, batch=True)
-    if plan.problems:
-        raise BatchError(plan.problems)
     if dry_run:
+        plan = plan_events(session, items, choices=choices, batch=True)
+        if plan.problems:
+            raise BatchError(plan.problems)
         return AddResult(
             existing=[p.index for p in plan.of("skip")],
             corroborating=[p.index for p in plan.of("corroborate")],
             new_officials=[n.name for n in plan.new_officials],
             warnings=plan.warnings,
         )
-    return apply_plan(session, plan, by=by, choices=choices)
+    # planned and stored under the write lock: no other write can make the plan stale meanwhile
+    with write_lock(session):
+        plan = plan_events(session, items, choices=choices, batch=True)
+        if plan.problems:
+            raise BatchError(plan.problems)
+        return apply_plan(session, plan, by=by, choices=choices)
 
 
 def add_event(
@@ -862,10 +867,11 @@ def add_event(
 
     Refusals are the item's own ``InputError``: ``UnknownName``, ``LooksLikeEvent``, ``DuplicateError``.
     """
-    plan = plan_events(session, [item], choices=choices, batch=False)
-    if plan.problems:
-        raise plan.problems[0]
-    result = apply_plan(session, plan, by=by, choices=choices)
+    with write_lock(session):
+        plan = plan_events(session, [item], choices=choices, batch=False)
+        if plan.problems:
+            raise plan.problems[0]
+        result = apply_plan(session, plan, by=by, choices=choices)
     if result.added:
         return result.added[0], result
     target = plan.items[0].target_event
@@ -880,12 +886,29 @@ def update_event(
     *,
     choices: Choices | None = None,
     by: str = "",
+    version: int | None = None,
 ) -> EventChange | None:
     """Change an event to ``item``, recording each changed field; None when nothing changed.
 
     Raises ``LookupError`` when there is no such event (or it is deleted), ``DuplicateError``
-    when the change would make it the same contact as another, ``UnknownName`` for close names.
+    when the change would make it the same contact as another, ``UnknownName`` for close names,
+    and ``StaleError`` when ``version`` is given and the event has changed since that version.
     """
+    with write_lock(session):
+        event = session.get(ContactEvent, event_id)
+        if (
+            version is not None
+            and event is not None
+            and event.deleted_at is None
+            and event.version != version
+        ):
+            raise StaleError(event_id, event.version)
+        return _update_event(session, event_id, item, choices=choices, by=by)
+
+
+def _update_event(
+    session: Session, event_id: int, item: EventCreate, *, choices: Choices | None, by: str
+) -> EventChange | None:
     from tracker.store.events import get_event
 
     before = get_event(session, event_id)
@@ -924,6 +947,7 @@ def update_event(
         change = None
         if diff:
             event.updated_at = utcnow()
+            event.version += 1
             change = EventChange(event_id=event_id, changed_by=actor(by), action="updated", changes=diff)
             session.add(change)
         if touched:
@@ -934,12 +958,13 @@ def update_event(
 
 
 def _set_deleted(session: Session, event_id: int, *, deleted: bool, by: str) -> None:
-    event = session.get(ContactEvent, event_id)
-    if event is None or (event.deleted_at is not None) == deleted:
-        raise LookupError(f"no {'deleted ' if not deleted else ''}event {event_id}")
     with transaction(session):
+        event = session.get(ContactEvent, event_id)
+        if event is None or (event.deleted_at is not None) == deleted:
+            raise LookupError(f"no {'deleted ' if not deleted else ''}event {event_id}")
         event.deleted_at = utcnow() if deleted else None
         event.updated_at = utcnow()
+        event.version += 1
         session.add(
             EventChange(event_id=event_id, changed_by=actor(by), action="deleted" if deleted else "restored")
         )
