@@ -309,3 +309,24 @@ def test_a_stale_edit_form_is_refused_and_shows_the_other_change(seeded: Flask, 
         assert stored.get_event(get_session(), 1).summary == "changed through the API"  # type: ignore[union-attr]
     again = client.post("/events/1/edit", data={**valid_form(), **values, "summary": "mine", "version": "2"})
     assert again.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [
+        ("PUT", "/api/events/2147483648", 404),
+        ("PATCH", "/api/events/99999999999", 404),
+        ("GET", "/api/pairs?as_of=0", 422),
+        ("GET", "/api/pairs?as_of=1700000000", 422),
+        ("GET", "/api/pairs?as_of=0001-01-01", 422),
+    ],
+)
+def test_api_edges_answer_the_right_json_error(client: FlaskClient, method: str, url: str, status: int) -> None:
+    answer = client.open(url, method=method, json={"summary": "x"} if method != "GET" else None)
+    assert answer.status_code == status and answer.is_json and answer.get_json()["error"]
+
+
+def test_a_body_too_large_for_the_api_is_a_json_413(app: Flask, client: FlaskClient) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    answer = client.post("/api/events", data="x" * 5000, content_type="application/json")
+    assert answer.status_code == 413 and answer.get_json()["error"]

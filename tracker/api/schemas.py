@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from tracker.filters import filter_query_model
-from tracker.models import EventCreate, EventPublic, EventUpdate, SourceCreate
+from tracker.models import EARLIEST_DATE, LATEST_DATE, EventCreate, EventPublic, EventUpdate, SourceCreate
 
 #: The timeline's filters as query-string parameters (derived from ``tracker.filters.EventFilter``).
 FilterQuery = filter_query_model()
@@ -31,12 +32,25 @@ class PageQuery(BaseModel):
     )
 
 
+def _iso_date(value: object) -> object:
+    """Only ``YYYY-MM-DD`` (pydantic would also read "0" as 1970-01-01, a Unix time)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError("give a date as YYYY-MM-DD")
+    if isinstance(value, int | float):
+        raise ValueError("give a date as YYYY-MM-DD")
+    return value
+
+
+#: A day in ISO 8601, within the calendar the tracker keeps.
+IsoDay = Annotated[dt.date, BeforeValidator(_iso_date), Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
+
+
 class PairQuery(BaseModel):
     """When the current silences are measured, and how pairs are keyed."""
 
     model_config = ConfigDict(extra="forbid")
 
-    as_of: dt.date | None = Field(
+    as_of: IsoDay | None = Field(
         default=None, description="The day current silences run to (ISO 8601); today (UTC) when absent."
     )
     lanes: Lanes = Field(

@@ -132,6 +132,11 @@ def _http_error(exc: HTTPException) -> Response:
     return response
 
 
+# by code too: Flask prefers the app's handler for a code over the blueprint's for all HTTP errors
+for _code in (400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 429):
+    bp.register_error_handler(_code, _http_error)
+
+
 # Helpers -----------------------------------------------------------------------------------
 
 
@@ -619,6 +624,16 @@ def _routing_error() -> Response | None:
     Routing fails before a blueprint is chosen, so the blueprint's error handlers cannot see it.
     """
     exc = request.routing_exception
+    if isinstance(exc, MethodNotAllowed) and _is_api_request():
+        # werkzeug answers 405 for some addresses no method matches (an id past the largest): 404
+        try:
+            current_app.url_map.bind_to_environ(request.environ).match(
+                method=sorted(exc.valid_methods or ["GET"])[0]
+            )
+        except NotFound as missing:
+            exc = missing
+        except HTTPException:
+            pass
     if isinstance(exc, NotFound | MethodNotAllowed) and _is_api_request():
         return _http_error(exc)
     return None
