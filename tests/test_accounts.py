@@ -321,7 +321,9 @@ def test_a_stale_edit_form_is_refused_and_shows_the_other_change(seeded: Flask, 
         ("GET", "/api/pairs?as_of=0001-01-01", 422),
     ],
 )
-def test_api_edges_answer_the_right_json_error(client: FlaskClient, method: str, url: str, status: int) -> None:
+def test_api_edges_answer_the_right_json_error(
+    client: FlaskClient, method: str, url: str, status: int
+) -> None:
     answer = client.open(url, method=method, json={"summary": "x"} if method != "GET" else None)
     assert answer.status_code == status and answer.is_json and answer.get_json()["error"]
 

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from tracker import csvio
 from tracker.csvio import RowError
-from tracker.db import current_revision, get_engine, get_session, upgrade_database
+from tracker.db import current_revision, get_engine, get_session, upgrade_database, write_lock
 from tracker.importing import check_file, choices_from, count, import_rows
 from tracker.store import BatchError, InputError, context, events, users, writes
 from tracker.store.maintenance import tidy
@@ -160,50 +160,52 @@ def import_csv_command(file: IO[bytes], dry_run: bool, new_names: str) -> None:
     name = getattr(file, "name", "FILE")
     session = get_session()
     data = file.read()
-    checked = check_file(session, data)
-    if checked.errors:
-        _fail(checked.errors, name)
-    choices = None
-    if checked.plan.undecided:
-        if new_names == "ask":
-            for new in checked.plan.undecided:
-                lines = ", ".join(str(checked.rows[i][0]) for i in new.items[:5])
-                click.echo(
-                    f"line {lines}: new {new.kind} {new.name!r} ({new.country}) is close to recorded "
-                    + " / ".join(repr(s.name) for s in new.suggestions),
-                    err=True,
+    # checked and imported under the write lock, so no other write makes the plan stale
+    with write_lock(session):
+        checked = check_file(session, data)
+        if checked.errors:
+            _fail(checked.errors, name)
+        choices = None
+        if checked.plan.undecided:
+            if new_names == "ask":
+                for new in checked.plan.undecided:
+                    lines = ", ".join(str(checked.rows[i][0]) for i in new.items[:5])
+                    click.echo(
+                        f"line {lines}: new {new.kind} {new.name!r} ({new.country}) is close to recorded "
+                        + " / ".join(repr(s.name) for s in new.suggestions),
+                        err=True,
+                    )
+                raise click.ClickException(
+                    f"{count(len(checked.plan.undecided), 'new name')} close to recorded ones: nothing was imported. "
+                    "Fix the file, or run again with --new-names new (record them as new) or "
+                    "--new-names closest (read each as its closest recorded name)."
                 )
-            raise click.ClickException(
-                f"{count(len(checked.plan.undecided), 'new name')} close to recorded ones: nothing was imported. "
-                "Fix the file, or run again with --new-names new (record them as new) or "
-                "--new-names closest (read each as its closest recorded name)."
+            decisions = {
+                n.key: "new" if new_names == "new" else f"use:{n.closest}" for n in checked.plan.undecided
+            }
+            choices = choices_from(decisions)
+            checked = check_file(session, data, choices)
+        plan = checked.plan
+        for matched in plan.matched:
+            click.echo(f"read {matched.kind} {matched.name!r} as {matched.decision!r}")
+        for line_index, warning in plan.warnings:
+            click.echo(f"line {checked.rows[line_index][0]}: warning: {warning}")
+        officials = count(len(plan.new_officials), "new official")
+        if checked.sources:
+            summary = f"{count(len(checked.sources), 'source')}"
+        else:
+            summary = (
+                f"{count(len(checked.new_rows), 'event')}, {count(len(checked.corroborating), 'further source')}"
+                f" of recorded contacts, skip {checked.skipped} already present"
             )
-        decisions = {
-            n.key: "new" if new_names == "new" else f"use:{n.closest}" for n in checked.plan.undecided
-        }
-        choices = choices_from(decisions)
-        checked = check_file(session, data, choices)
-    plan = checked.plan
-    for matched in plan.matched:
-        click.echo(f"read {matched.kind} {matched.name!r} as {matched.decision!r}")
-    for line_index, warning in plan.warnings:
-        click.echo(f"line {checked.rows[line_index][0]}: warning: {warning}")
-    officials = count(len(plan.new_officials), "new official")
-    if checked.sources:
-        summary = f"{count(len(checked.sources), 'source')}"
-    else:
-        summary = (
-            f"{count(len(checked.new_rows), 'event')}, {count(len(checked.corroborating), 'further source')}"
-            f" of recorded contacts, skip {checked.skipped} already present"
-        )
-    if dry_run:
-        click.echo(f"Dry run, nothing written: would import {summary}, and add {officials}.")
-        return
-    result, problems = import_rows(session, checked, choices)
-    if result is None:
-        _fail(problems, name)
-        return
-    click.echo(f"Imported {summary} ({officials}).")
+        if dry_run:
+            click.echo(f"Dry run, nothing written: would import {summary}, and add {officials}.")
+            return
+        result, problems = import_rows(session, checked, choices)
+        if result is None:
+            _fail(problems, name)
+            return
+        click.echo(f"Imported {summary} ({officials}).")
 
 
 @click.command("create-user")

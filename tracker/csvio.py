@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
@@ -31,6 +33,25 @@ CONTEXT_COLUMNS = ("date", "title", "description", "source_url", "date_end", "co
 CONTEXT_OPTIONAL = ("description", "source_url", "date_end", "countries")
 
 
+#: The most columns and data rows a file may have (the contract has 17 columns).
+MAX_COLUMNS = 200
+MAX_ROWS = 500_000
+
+#: A cell a spreadsheet would run as a formula (OWASP: = + - @, tab, CR), after any quotes already added.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def neutralise(text: str) -> str:
+    """A cell made safe for spreadsheets: a leading ``'`` before = + - @ tab or CR (``restore`` undoes it)."""
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def restore(text: str) -> str:
+    """A cell as it was before ``neutralise``: exports read back unchanged."""
+    return text[1:] if _NEUTRALISED.match(text) else text
+
+
 class _Line:
     """A file-like object whose ``write`` hands back what it was given."""
 
@@ -44,9 +65,9 @@ def export_csv(rows: Iterable[object], columns: tuple[str, ...] = COLUMNS) -> It
     yield writer.writerow(columns)
     for row in rows:
         if isinstance(row, dict):
-            yield writer.writerow([as_text(row.get(c, "")) for c in columns])
+            yield writer.writerow([neutralise(as_text(row.get(c, ""))) for c in columns])
         else:
-            yield writer.writerow([as_text(getattr(row, c)) for c in columns])
+            yield writer.writerow([neutralise(as_text(getattr(row, c))) for c in columns])
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +93,10 @@ def _read(
         return [], [RowError(1, "", "the file is empty: the first line must be the header")]
     except csv.Error as exc:
         return [], [RowError(1, "", f"not readable as CSV ({exc})")]
+    if len(header) > MAX_COLUMNS:
+        return [], [
+            RowError(1, "", f"the header has {len(header):,} columns; a file may have at most {MAX_COLUMNS}")
+        ]
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
     header = [h.strip() for h in header]
@@ -83,7 +108,7 @@ def _read(
         if h not in columns:
             reason = "unknown column" if h else "a column without a name"
             errors.append(RowError(1, h, f"{reason}; the columns are {','.join(columns)}"))
-    for h in sorted({h for h in header if h and header.count(h) > 1}):
+    for h in sorted(h for h, n in Counter(header).items() if h and n > 1):
         errors.append(RowError(1, h, "the header names this column more than once"))
     if errors:
         return [], errors
@@ -101,10 +126,17 @@ def _read(
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
+        if len(items) + len(errors) >= MAX_ROWS:
+            errors.append(RowError(start, "", f"the file has more than {MAX_ROWS:,} rows: split it"))
+            break
         if len(cells) != len(header):
             errors.append(RowError(start, "", f"has {len(cells)} cells, the header has {len(header)}"))
             continue
-        record = {k: v for k, v in zip(header, cells, strict=True) if k != "id" or "id" in model.model_fields}
+        record = {
+            k: restore(v)
+            for k, v in zip(header, cells, strict=True)
+            if k != "id" or "id" in model.model_fields
+        }
         data = {k: (v if v.strip() else None) if k in _BLANK_IS_NONE else v for k, v in record.items()}
         try:
             items.append((start, model.model_validate(data)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import secrets
 import tempfile
@@ -49,6 +50,8 @@ class CheckedFile:
     errors: list[RowError]
     plan: writes.Plan = field(default_factory=writes.Plan)
     sources: list[tuple[int, SourceRow]] = field(default_factory=list)
+    #: SHA-256 of the file's bytes: a confirmation imports exactly the bytes that were previewed
+    digest: str = ""
 
     @property
     def kind(self) -> str:
@@ -85,6 +88,7 @@ class CheckedFile:
         """A digest of what importing would do, to tell whether it changed since a preview."""
         text = json.dumps(
             [
+                self.digest,
                 [p.index for p in self.plan.of("add")],
                 [(p.index, p.target_event, p.target_item) for p in self.plan.of("corroborate")],
                 [p.index for p in self.plan.of("skip")],
@@ -115,8 +119,11 @@ def check_file(session: Session, data: bytes, choices: writes.Choices | None = N
 
     Every problem comes with its line (the header is line 1) and column.
     """
+    digest = hashlib.sha256(data).hexdigest()
     if data.lstrip(b"\xef\xbb\xbf").startswith(b"event_id"):
-        return _check_sources(session, data)
+        checked = _check_sources(session, data)
+        checked.digest = digest
+        return checked
     rows, errors = csvio.read_events_file(data)
     plan = writes.Plan()
     if rows:
@@ -124,7 +131,7 @@ def check_file(session: Session, data: bytes, choices: writes.Choices | None = N
         if plan.problems:
             errors.extend(_row_errors(rows, BatchError(plan.problems)))
     errors.sort(key=lambda e: e.line)
-    return CheckedFile(rows, errors, plan)
+    return CheckedFile(rows, errors, plan, digest=digest)
 
 
 def _check_sources(session: Session, data: bytes) -> CheckedFile:
@@ -163,9 +170,18 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 def upload_folder() -> Path:
+    """The folder uploads wait in, private to this user (made so again if someone opened it up)."""
     folder = Path(current_app.config["IMPORT_FOLDER"])
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_mode & 0o077:
+        folder.chmod(0o700)
     return folder
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
 
 
 def stash_upload(data: bytes, filename: str) -> str:
@@ -179,8 +195,8 @@ def stash_upload(data: bytes, filename: str) -> str:
         except OSError:
             pass
     token = secrets.token_urlsafe(24)
-    (folder / f"{token}.json").write_text(json.dumps({"filename": filename}), encoding="utf-8")
-    (folder / f"{token}.csv").write_bytes(data)
+    _write_private(folder / f"{token}.json", json.dumps({"filename": filename}).encode())
+    _write_private(folder / f"{token}.csv", data)
     return token
 
 

@@ -234,3 +234,13 @@ def tab_to(page: Page, selector: str, limit: int = 80) -> None:
         if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
             return
     raise AssertionError(f"Tab never reached {selector} in {limit} presses")
+
+
+def settled(page: Page, element_id: str = "timeline-chart") -> None:
+    """Wait until the timeline has drawn the events of the window shown (it fetches them after a zoom)."""
+    page.wait_for_function(
+        """id => { const el = document.getElementById(id), r = el._fullLayout.xaxis.range;
+                   const day = v => String(v).slice(0, 10);
+                   return !el.dataset.busy && el.dataset.window === day(r[0]) + '/' + day(r[1]); }""",
+        arg=element_id,
+    )

@@ -20,8 +20,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, ViewportSize
 
-from tests.e2e.conftest import ARTIFACTS, PageProblems, serve, snap, wait_for_chart
-from tests.e2e.test_experience import settled
+from tests.e2e.conftest import ARTIFACTS, PageProblems, serve, settled, snap, wait_for_chart
 from tests.helpers import AS_OF, EXAMPLE_EVENT, make_csv
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PHONE, PageProblems, snap, wait_for_chart
+from tests.e2e.conftest import PHONE, PageProblems, settled, snap, wait_for_chart
 
 pytestmark = pytest.mark.e2e
 
@@ -98,16 +98,6 @@ def point_on_screen(page: Page, x: str, y: str, element_id: str = "timeline-char
             }""",
             [element_id, x, y],
         )
-    )
-
-
-def settled(page: Page, element_id: str = "timeline-chart") -> None:
-    """Wait until the timeline has drawn the events of the window shown (it fetches them after a zoom)."""
-    page.wait_for_function(
-        """id => { const el = document.getElementById(id), r = el._fullLayout.xaxis.range;
-                   const day = v => String(v).slice(0, 10);
-                   return !el.dataset.busy && el.dataset.window === day(r[0]) + '/' + day(r[1]); }""",
-        arg=element_id,
     )
 
 

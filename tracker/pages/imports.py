@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tracker import csvio
 from tracker.csvio import RowError
-from tracker.db import get_session
+from tracker.db import get_session, write_lock
 from tracker.importing import (
     CheckedFile,
     check_file,
@@ -145,31 +145,35 @@ def confirm(token: str) -> tuple[str, int] | BaseResponse:
         return redirect(url_for("imports.import_form"), 303)
     data, filename = stashed
     session = get_session()
-    checked = check_file(session, data)
-    if checked.errors:
-        drop_upload(token)
-        return _form_page(problems=checked.errors, filename=filename, status=400)
-    if checked.fingerprint != request.form.get("fingerprint", ""):
-        notice = (
-            "The stored events changed since this preview, so nothing was written yet: "
-            "check the new numbers and confirm again."
-        )
-        return _preview_page(token, filename, checked, notice=notice, status=409)
-    decisions = {k.removeprefix("name:"): v for k, v in request.form.items() if k.startswith("name:") and v}
-    missing = [n for n in checked.plan.undecided if n.key not in decisions]
-    if missing:
-        notice = (
-            f"Choose, for each of the {count(len(missing), 'name')} marked below, the recorded name to use or "
-            "“record as new”: nothing was written yet."
-        )
-        return _preview_page(token, filename, checked, notice=notice, status=400)
-    choices = choices_from(decisions)
-    if decisions:
-        checked = check_file(session, data, choices)
-    result, problems = import_rows(session, checked, choices)
-    if result is None:
-        drop_upload(token)
-        return _form_page(problems=problems, filename=filename, status=400)
+    # checked again and imported under the write lock: no other write can change the plan in between
+    with write_lock(session):
+        checked = check_file(session, data)
+        if checked.errors:
+            drop_upload(token)
+            return _form_page(problems=checked.errors, filename=filename, status=400)
+        if checked.fingerprint != request.form.get("fingerprint", ""):
+            notice = (
+                "The stored events changed since this preview, so nothing was written yet: "
+                "check the new numbers and confirm again."
+            )
+            return _preview_page(token, filename, checked, notice=notice, status=409)
+        decisions = {
+            k.removeprefix("name:"): v for k, v in request.form.items() if k.startswith("name:") and v
+        }
+        missing = [n for n in checked.plan.undecided if n.key not in decisions]
+        if missing:
+            notice = (
+                f"Choose, for each of the {count(len(missing), 'name')} marked below, the recorded name to use or "
+                "“record as new”: nothing was written yet."
+            )
+            return _preview_page(token, filename, checked, notice=notice, status=400)
+        choices = choices_from(decisions)
+        if decisions:
+            checked = check_file(session, data, choices)
+        result, problems = import_rows(session, checked, choices)
+        if result is None:
+            drop_upload(token)
+            return _form_page(problems=problems, filename=filename, status=400)
     drop_upload(token)
     further = (
         f", {count(len(result.corroborating), 'further source')} of recorded contacts"
