@@ -225,7 +225,8 @@ def test_writes_record_who_made_them(seeded: Flask, client: FlaskClient) -> None
     created = client.post("/api/events", json=api_event())
     event_id = created.get_json()["id"]
     client.post("/context/1/delete")
-    client.post("/pairs/p1-p2/alert", data={"warn_factor": "3", "alarm_days": ""})
+    key = client.get("/api/pairs").get_json()["items"][0]["pair_key"]
+    assert client.post(f"/pairs/{key}/alert", data={"warn_factor": "3", "alarm_days": ""}).status_code == 302
     with seeded.app_context():
         history = stored.event_history(get_session(), event_id)
         assert [c.changed_by for c in history] == [EDITOR]

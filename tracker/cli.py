@@ -1,5 +1,5 @@
 """Flask commands: ``db-upgrade`` (alias ``init-db``), ``seed``, ``load-reference``, ``import-csv``, ``recompute``,
-``create-user``."""
+``create-user``, ``backup``, ``restore``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tracker import csvio
 from tracker.csvio import RowError
 from tracker.db import current_revision, get_engine, get_session, upgrade_database, write_lock
 from tracker.importing import check_file, choices_from, count, import_rows
-from tracker.store import BatchError, InputError, context, events, users, writes
+from tracker.store import BatchError, InputError, backup, context, events, users, writes
 from tracker.store.maintenance import tidy
 from tracker.store.reference import ReferenceReport, load_reference
 
@@ -208,6 +208,36 @@ def import_csv_command(file: IO[bytes], dry_run: bool, new_names: str) -> None:
         click.echo(f"Imported {summary} ({officials}).")
 
 
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(file: Path) -> None:
+    """Write everything (events, deleted ones, sources, officials, posts, tenures, context, thresholds,
+    history, users without their passwords) to FILE (JSON Lines; gzipped if it ends in .gz), while the app runs."""
+    counts = backup.backup(get_session(), file)
+    click.echo(
+        f"Backed up {counts.get('contact_event', 0)} events and {sum(counts.values())} rows in all to {file}."
+    )
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--replace", is_flag=True, help="Replace what the database holds (else it must hold no events)."
+)
+@with_appcontext
+def restore_command(file: Path, replace: bool) -> None:
+    """Put a backup written by `flask backup` back into this database, all or nothing."""
+    try:
+        counts = backup.restore(get_session(), file, replace=replace)
+    except backup.BackupError as exc:
+        raise click.ClickException(f"{file}: {exc}; nothing was changed") from exc
+    click.echo(
+        f"Restored {counts.get('contact_event', 0)} events and {sum(counts.values())} rows in all from {file}. "
+        "Users come back without passwords: set them on /users, or add an admin with flask create-user."
+    )
+
+
 @click.command("create-user")
 @click.argument("name")
 @click.option("--role", type=click.Choice(users.ROLES), default="editor", show_default=True)
@@ -235,6 +265,8 @@ def create_user_command(name: str, role: str, password_stdin: bool) -> None:
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(create_user_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(db_upgrade_command)
     app.cli.add_command(db_upgrade_command, name="init-db")
     app.cli.add_command(recompute_command)
