@@ -31,7 +31,9 @@ def test_a_backup_restores_everything_into_an_empty_database(
     assert created.status_code == 201
     client.delete(f"/api/events/{created.get_json()['id']}")
     key = client.get("/api/pairs").get_json()["items"][0]["pair_key"]
-    assert client.post(f"/pairs/{key}/alert", data={"warn_factor": "3", "alarm_days": "100"}).status_code == 302
+    assert (
+        client.post(f"/pairs/{key}/alert", data={"warn_factor": "3", "alarm_days": "100"}).status_code == 302
+    )
     client.post("/context", data={"date": "2023-03-14", "title": "Drone downed"})
     out = tmp_path / "backup.jsonl.gz"
     made = runner.invoke(args=["backup", str(out)])

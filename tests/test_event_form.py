@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import valid_form
+from tests.helpers import add_editor, log_in, valid_form
 from tracker import create_app
 from tracker.db import get_session
 from tracker.store.events import count_events, list_events
@@ -148,7 +148,9 @@ def test_csrf_token_is_required(tmp_path: object) -> None:
         from tracker.db import create_schema, get_engine
 
         create_schema(get_engine())
+        add_editor(get_engine())
     client = app.test_client()
+    log_in(client)
     response = client.post("/events/new", data=valid_form())
     assert response.status_code == 400
     assert "CSRF" in response.get_data(as_text=True)

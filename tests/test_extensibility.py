@@ -42,6 +42,8 @@ def _run_copy(tmp_path: Path, edit: tuple[str, str, str], script: str) -> dict[s
             token = users.create_token(get_session(), editor.id)
         client = app.test_client()
         client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + token
+        with client.session_transaction() as cookie:
+            cookie["_user_id"] = str(editor.id)
         event = {{"date": "2024-07-12", "official_a": "Lloyd Austin", "country_a": "US",
                   "official_b": "Andrei Belousov", "country_b": "Russia", "channel": "phone", "status": "held"}}
         """

@@ -44,6 +44,12 @@ def admin_only(view: F) -> F:
     return view
 
 
+def editors_only(view: F) -> F:
+    """Mark a page that only editors may open (a form that changes the record)."""
+    view._access = "editor"  # type: ignore[attr-defined]
+    return view
+
+
 def signed_in(view: F) -> F:
     """Mark a view any logged-in user may use for writing too (their own account)."""
     view._access = "user"  # type: ignore[attr-defined]
@@ -142,7 +148,7 @@ def _guard() -> BaseResponse | None:
     if api and writing and found is not None and not header:
         return _json_error(401, "writing through the API needs an API token: Authorization: Bearer <token>")
     if found is None and (
-        writing or access in ("admin", "user") or current_app.config["READ_REQUIRES_LOGIN"]
+        writing or access in ("admin", "editor", "user") or current_app.config["READ_REQUIRES_LOGIN"]
     ):
         if api:
             return _json_error(401, "log in first: this needs an API token (Authorization: Bearer <token>)")
@@ -151,7 +157,7 @@ def _guard() -> BaseResponse | None:
         return None
     if access == "admin" and not found.is_admin:
         return _json_error(403, "only admins may do that") if api else _forbidden("Only admins may do that.")
-    if writing and access != "user" and not found.can_edit:
+    if (writing or access == "editor") and access != "user" and not found.can_edit:
         return (
             _json_error(403, "your role may read but not change the record")
             if api

@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, Response, abort, flash, redirect, render_tem
 from werkzeug.wrappers import Response as BaseResponse
 
 from tracker import csvio
+from tracker.auth import editors_only
 from tracker.clock import today
 from tracker.countries import canonical_country
 from tracker.db import get_engine, get_session
@@ -120,6 +121,7 @@ def browse() -> tuple[str, int]:
 
 
 @bp.get("/events/new")
+@editors_only
 def new_event() -> str:
     """The form to record a contact event."""
     return _form_page({"date_precision": "day", "channel": "phone", "status": "held"}, {})
@@ -216,6 +218,7 @@ def _form_values(event: EventRow) -> dict[str, str]:
 
 
 @bp.get("/events/<id:event_id>/edit")
+@editors_only
 def edit_event(event_id: int) -> str:
     """The form to correct an event."""
     return _form_page(_form_values(_event_or_404(event_id)), {}, event_id)

@@ -10,6 +10,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
 from tracker import csvio
+from tracker.auth import editors_only
 from tracker.csvio import RowError
 from tracker.db import get_session, write_lock
 from tracker.importing import (
@@ -101,6 +102,7 @@ def _title(plan: Plan, post: int) -> str:
 
 
 @bp.get("/import")
+@editors_only
 def import_form() -> tuple[str, int]:
     """The upload form, with the columns a file needs."""
     return _form_page()
