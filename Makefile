@@ -44,6 +44,7 @@ db: setup db/.secret_key
 
 run: db
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C stops)"
+	@echo "To change the record, log in; create the first admin once with: $(BIN)/flask --app tracker create-user NAME --role admin"
 	FLASK_SECRET_KEY=$${FLASK_SECRET_KEY:-$$(cat db/.secret_key)} $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --timeout 120 --access-logfile - 'tracker:create_app()'
 
 chromium:
