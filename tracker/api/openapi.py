@@ -142,7 +142,7 @@ def openapi_document(app: Flask, prefix: str = "/api") -> dict[str, Any]:
             success["headers"] = {
                 "Location": {
                     "description": "The new event's address.",
-                    "schema": {"type": "string", "format": "uri"},
+                    "schema": {"type": "string", "format": "uri-reference"},
                 }
             }
         errors = set(op.errors)
