@@ -410,9 +410,9 @@ NOT_HELD = re.compile(
 )
 #: "for the first time since May": the contact before this one, between the same posts.
 PRIOR = re.compile(
-    r"\b(?:first (?:such )?(?:time|conversation|call|talks|meeting|contact|telephone talks|in-person meeting)[^.;]*?since|"
-    r"(?:the )?(?:last|previous) (?:time[^.;]*?(?:spoke|met|talked)[^.;]*?was|conversation[^.;]*?took place|"
-    r"held [^.;]*?(?:conversation|call|talks)|spoke|met|talked))",
+    r"\b(?:first\b[^;]{0,80}?\bsince|"
+    r"(?:the )?(?:last|previous) (?:time[^;]{0,60}?(?:spoke|met|talked)[^;]{0,40}?was|conversation[^;]{0,60}?took place|"
+    r"held [^;]{0,60}?(?:conversation|call|talks)|spoke|met|talked))",
     re.I,
 )
 #: Words between "first ... since" and a date that make the date one of an event, not of a contact.
@@ -882,11 +882,11 @@ def _draft_clause(
     main_dates = list(dates)
     prior_date: tuple[int, DateGuess] | None = None
     if prior is not None:
-        after = [
-            d
-            for d in dates
-            if d[0] >= prior.end() - 6 and not _EVENT_BETWEEN.search(clause[prior.end() : d[0]])
-        ]
+        later = [d for d in dates if d[0] >= prior.end() - 6]
+        after = [d for d in later if not _EVENT_BETWEEN.search(clause[prior.end() : d[0]])]
+        # a date after "since the invasion began" dates the event, not a contact
+        dates = [d for d in dates if d not in later or d in after]
+        main_dates = list(dates)
         if after:
             prior_date = after[0]
             main_dates = [d for d in dates if d is not prior_date]
