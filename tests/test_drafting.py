@@ -172,8 +172,8 @@ def corpus_scores(who: WhosWho) -> tuple[int, int, int, list[str]]:
 
 
 #: What the rules reach on the corpus today; the issue's target is 0.90 for both.
-RECALL_FLOOR = 0.80
-PRECISION_FLOOR = 0.80
+RECALL_FLOOR = 0.85
+PRECISION_FLOOR = 0.90
 
 
 def test_recall_and_precision_on_the_corpus(who: WhosWho, capsys: pytest.CaptureFixture[str]) -> None:

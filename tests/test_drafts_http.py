@@ -90,7 +90,7 @@ def test_the_drafts_page_shows_candidates_with_their_sentence_and_cues(
     response = client.post("/drafts", data={"text": SEED, "published": "2022-05-19", "publisher": "The Hill"})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert page.count('class="candidate"') == 5
+    assert page.count('<li class="candidate') == 5
     assert '<mark data-field="date" title="date">on Thursday</mark>' in page
     assert '<mark data-field="official_b" title="official b">his Russian counterpart</mark>' in page
     assert "Another report of" in page
@@ -190,7 +190,7 @@ def test_a_url_is_fetched_and_its_text_date_and_publisher_drafted(
     page = response.get_data(as_text=True)
     assert 'value="2022-05-19"' in page  # the publication date, from the page
     assert 'value="The Hill"' in page
-    assert page.count('class="candidate"') == 5
+    assert page.count('<li class="candidate') == 5
 
 
 def test_a_failed_fetch_says_why_as_a_400(client: FlaskClient, site: str) -> None:

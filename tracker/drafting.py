@@ -393,7 +393,7 @@ CONTACT_CUE = re.compile(
 )
 STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("refused", re.compile(r"\b(?:declined|declines|rebuffed|rebuff|refused|refuse|turned down|rejected (?:a |the |our )?(?:request|invitation|call))\b", re.I)),
-    ("attempted", re.compile(r"\b(?:did not return|didn'?t return|not return|unanswered|could not get through|unable to get through|waiting to hear|have not responded|has not responded|trying to reach|tried to reach|sought|seeking|requests? for (?:a )?(?:call|contacts?)|failed to respond|reach out|reached out|no answer)\b", re.I)),
+    ("attempted", re.compile(r"\b(?:did not return|didn'?t return|not return|unanswered|could not get through|unable to get through|waiting to hear|have not responded|has not responded|trying to reach|tried to reach|tried[^.;]{0,25}?to (?:reach|call|contact|speak)|sought|seeking|requests? for (?:a )?(?:call|contacts?)|failed to respond|reach out|reached out|no answer)\b", re.I)),
 ]  # fmt: skip
 #: Cues that a sentence speaks of a planned, expected, offered or absent contact, or a vague total.
 NOT_HELD = re.compile(
@@ -457,6 +457,7 @@ class Mention:
     words: str
     known: bool = True
     post_id: int | None = None
+    possessive: bool = False
 
 
 def _word_pattern(text: str, *, case: bool) -> re.Pattern[str]:
@@ -559,15 +560,43 @@ def find_mentions(
         name = m.group(1)
         if any(c in name for c in ("Staff", "Command", "Ministry", "Department")):
             continue
-        country = lexicon.country_before(sentence, m.start())
+        if _HEAD_OF_STATE.search(sentence[max(0, m.start() - 40) : m.start(1)]):
+            continue
+        country = lexicon.country_before(sentence, m.start()) or _appositive_country(sentence, m.end(1))
         unknown.append(
             Mention(name, country if country != "other" else "", m.start(1), m.end(1), name, known=False)
         )
     # a title right next to the name of its holder is the same mention
     named = {f.name for f in found if f.post_id is None}
     found = [f for f in found if f.post_id is None or f.name not in named]
+    # heads of state and government are not a tracked side
+    found = [f for f in found if not _HEAD_OF_STATE.search(sentence[max(0, f.start - 40) : f.start])]
+    found = [
+        Mention(f.name, f.country, f.start, f.end, f.words, f.known, f.post_id, _possessive(sentence, f.end))
+        for f in found
+    ]
     found.sort(key=lambda f: f.start)
     return found, unknown
+
+
+_HEAD_OF_STATE = re.compile(
+    r"(?:President|Prime Minister|Premier|King|Chairman Xi)\s+(?:[A-Z][\w.]*\s+){0,3}$"
+)
+
+
+def _possessive(sentence: str, end: int) -> bool:
+    return sentence[end : end + 2] in ("'s", "’s")
+
+
+def _appositive_country(sentence: str, end: int) -> str:
+    """The country an appositive after a name gives (", commander of the Chinese navy"), or ""."""
+    m = re.match(r",\s*([^,;]{0,80})", sentence[end:])
+    if m is None:
+        return ""
+    for country, words in COUNTRY_WORDS.items():
+        if any(re.search(rf"(?<![\w.]){re.escape(w)}(?![\w])", m.group(1)) for w in words):
+            return country
+    return "other" if THIRD_COUNTRY.search(m.group(1)) else ""
 
 
 # Candidates --------------------------------------------------------------------------------------
@@ -658,6 +687,8 @@ def _pairs(mentions: list[Mention], who: WhosWho, day: dt.date) -> list[tuple[Me
     """The home–rival pairs of a sentence's mentions, matched by post family where there are several."""
     home = [m for m in mentions if m.country == HOME]
     rival = [m for m in mentions if m.country in RIVALS]
+    home = [m for m in home if not m.possessive] or home
+    rival = [m for m in rival if not m.possessive] or rival
     home = list({m.name: m for m in home}.values())
     rival = list({m.name: m for m in rival}.values())
     if not home or not rival:
@@ -703,8 +734,14 @@ def holder_then(who: WhosWho, name: str, now: dt.date, then: dt.date) -> str:
     return name
 
 
+_RIVAL_SIDE = re.compile(r"\b(?:Beijing|Moscow|China|Russia|the Chinese|the Russians|the PRC|PLA)\b", re.I)
 _COUNTERPART = re.compile(
     r"\b(?:his|her|their)\s+(?:(?P<adj>Russian|Chinese|new|U\.S\.|American)\s+)?counterparts?\b"
+)
+
+
+_CLAUSE_BREAK = re.compile(
+    r";\s+|,?\s+while\s+|,?\s+and\s+(?:(?:have|has|had|then|later|also)\s+)?(?=(?:spoke|met|spoken|talked|held|phoned|called))"
 )
 
 
@@ -712,7 +749,7 @@ def _clauses(sentence: str) -> list[tuple[int, str]]:
     """A sentence split where a second contact starts ("..., while X spoke", "; X met")."""
     parts: list[tuple[int, str]] = []
     start = 0
-    for m in re.finditer(r";\s+|,?\s+while\s+", sentence):
+    for m in re.finditer(_CLAUSE_BREAK, sentence):
         parts.append((start, sentence[start : m.start()]))
         start = m.end()
     parts.append((start, sentence[start:]))
@@ -742,6 +779,27 @@ def draft_contacts(text: str, published: dt.date, who: WhosWho) -> Draft:
                 keys.discard((o.official_a, o.official_b, o.date, o.date_end))
         if key in keys:
             return
+        same_pair = [o for o in draft.candidates if (o.official_a, o.official_b) == key[:2]]
+        for o in same_pair:
+            if o.status != c.status:
+                continue
+            if (
+                o.earliest <= c.earliest
+                and c.latest <= o.latest
+                and (o.latest - o.earliest) > (c.latest - c.earliest)
+            ):
+                if o.date_precision != "day" and o.date_end is None:
+                    draft.candidates[draft.candidates.index(o)] = c
+                    keys.discard((o.official_a, o.official_b, o.date, o.date_end))
+                    keys.add(key)
+                    return
+            if (
+                c.earliest <= o.earliest
+                and o.latest <= c.latest
+                and c.date_precision != "day"
+                and c.date_end is None
+            ):
+                return
         keys.add(key)
         draft.candidates.append(c)
 
@@ -755,6 +813,7 @@ def draft_contacts(text: str, published: dt.date, who: WhosWho) -> Draft:
                 for m in mentions:
                     last_person[m.country] = m
             continue
+        carried: tuple[Mention, Mention] | None = None
         for clause_start, clause in _clauses(sentence):
             here = [
                 Mention(
@@ -765,16 +824,26 @@ def draft_contacts(text: str, published: dt.date, who: WhosWho) -> Draft:
                     m.words,
                     m.known,
                     m.post_id,
+                    m.possessive,
                 )
                 for m in mentions
                 if clause_start <= m.start < clause_start + len(clause)
+            ]
+            if clause_start > 0 and carried is not None:
+                homes = [m for m in here if m.country == HOME] or [carried[0]]
+                rivals = [m for m in here if m.country in RIVALS] or [carried[1]]
+                here = [homes[0], rivals[0], *[m for m in here if m not in (homes[0], rivals[0])]]
+            clause_unknown = [
+                Mention(u.name, u.country, u.start - clause_start, u.end - clause_start, u.words, False)
+                for u in unknown
+                if clause_start <= u.start < clause_start + len(clause)
             ]
             extra = _draft_clause(
                 org_channel,
                 clause,
                 sentence,
                 here,
-                unknown,
+                clause_unknown,
                 published,
                 who,
                 last_pair,
@@ -785,13 +854,16 @@ def draft_contacts(text: str, published: dt.date, who: WhosWho) -> Draft:
             for c, pair, orgs in extra:
                 add(c)
                 if pair is not None:
-                    last_pair = pair
+                    last_pair = carried = pair
                 if orgs is not None:
                     last_org_pair = orgs
         if mentions:
             last_subject = mentions[0]
             for m in mentions:
                 last_person[m.country] = m
+            named_pairs = _pairs(mentions, who, published)
+            if named_pairs and not any(c.evidence == sentence for c in draft.candidates):
+                last_pair = named_pairs[0]
         named = [(name, country) for pattern, name, country in ORGANIZATIONS if pattern.search(sentence)]
         home_orgs = [n for n, c in named if c == HOME]
         rival_orgs = [n for n, c in named if c in RIVALS]
@@ -818,7 +890,11 @@ def _draft_clause(
     if not CONTACT_CUE.search(clause) and not STATUS_CUES[0][1].search(clause):
         return out
     status, status_words = _cue(STATUS_CUES, clause, "held")
-    dates = find_dates(clause, published, who.context)
+    dates = [
+        d
+        for d in find_dates(clause, published, who.context)
+        if not _REPORTED_ON.search(clause[max(0, d[0] - 60) : d[0]])
+    ]
     if status == "held" and _not_held(clause):
         return out
     channel, channel_words = _channel(clause)
@@ -836,11 +912,26 @@ def _draft_clause(
             if side.country != HOME:
                 wanted = HOME
             for country in [wanted] if wanted else list(RIVALS):
-                other = counterpart(who, side.name, country, published)
+                other = counterpart(who, side.name, country, dates[0][1].date if dates else published)
                 if other:
                     partner = Mention(other, country, counter.start(), counter.end(), counter.group(0))
                     pairs = [(side, partner) if side.country == HOME else (partner, side)]
                     break
+    if not pairs and status != "held":
+        sides = [m for m in mentions if m.country == HOME]
+        capital = _RIVAL_SIDE.search(clause)
+        if sides and capital is not None and not [m for m in mentions if m.country in RIVALS]:
+            country = (
+                "China"
+                if capital.group(0).casefold() in ("beijing", "china", "the chinese", "the prc", "pla")
+                else "Russia"
+            )
+            day = dates[0][1].date if dates else published
+            other = counterpart(who, sides[0].name, country, day)
+            if other:
+                pairs = [
+                    (sides[0], Mention(other, country, capital.start(), capital.end(), capital.group(0)))
+                ]
     if not pairs and mentions and last_subject is not None and re.match(r"\s*(?:He|She)\b", clause):
         pairs = _pairs([last_subject, *mentions], who, published)
     if not pairs:
@@ -968,6 +1059,12 @@ def _channel(clause: str) -> tuple[str, str]:
         if meeting:
             return "in_person", meeting[0][2]
     return value, words
+
+
+#: Words right before a date that make it the day of a statement, not of the contact ("the Pentagon said Friday").
+_REPORTED_ON = re.compile(
+    r"\b(?:said|says|told (?:reporters|[A-Z][\w.]*(?: [A-Z][\w.]*){0,5})|announced|confirmed|reported|statement)\s+(?:on\s+|late\s+|later\s+)?$"
+)
 
 
 def _not_held(clause: str) -> bool:
