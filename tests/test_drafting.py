@@ -171,8 +171,8 @@ def corpus_scores(who: WhosWho) -> tuple[int, int, int, list[str]]:
     return tp, fp, fn, misses
 
 
-#: What the rules reach on the corpus today; the issue's target is 0.90 for both.
-RECALL_FLOOR = 0.85
+#: The issue's target for both (the rules reach about 0.94 recall and 0.95 precision today).
+RECALL_FLOOR = 0.90
 PRECISION_FLOOR = 0.90
 
 

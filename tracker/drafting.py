@@ -380,7 +380,7 @@ CHANNEL_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("hotline", re.compile(r"\b(?:hotline|deconfliction (?:line|channel))\b", re.I)),
     ("letter", re.compile(r"\b(?:letter|wrote to)\b", re.I)),
     ("phone", re.compile(r"\b(?:phone[ds]?|telephone|by phone|calls?|called|calling|secure call)\b", re.I)),
-    ("in_person", re.compile(r"\b(?:met|meet|meeting|meetings|hosted|hosts|host|in person|talks in|visit(?:ed)?|received|sat down|held talks|sidelines|on the margins)\b", re.I)),
+    ("in_person", re.compile(r"\b(?:met|meet|meeting|meetings|hosted|hosts|host|in person|talks in|visit(?:ed)?|spent\b[^.;]{0,30}\bwith|received|sat down|held talks|sidelines|on the margins)\b", re.I)),
     ("phone", re.compile(r"\b(?:spoke|speak|speaks|talked|conversation|talks|spoken)\b", re.I)),
 ]  # fmt: skip
 
@@ -388,12 +388,12 @@ CHANNEL_CUES: list[tuple[str, re.Pattern[str]]] = [
 CONTACT_CUE = re.compile(
     r"\b(?:spoke|speak|speaks|spoken|talked|talks|conversation|phoned|call|calls|called|met|meet|meeting|"
     r"hosted|hosts|host|received|video|VTC|videoconference|hotline|letter|reach|reached|outreach|"
-    r"sat down|contacts?)\b",
+    r"sat down|contacts?|spent\b[^.;]{0,30}\bwith)\b",
     re.I,
 )
 STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("refused", re.compile(r"\b(?:declined|declines|rebuffed|rebuff|refused|refuse|turned down|rejected (?:a |the |our )?(?:request|invitation|call))\b", re.I)),
-    ("attempted", re.compile(r"\b(?:did not return|didn'?t return|not return|unanswered|could not get through|unable to get through|waiting to hear|have not responded|has not responded|trying to reach|tried to reach|tried[^.;]{0,25}?to (?:reach|call|contact|speak)|sought|seeking|requests? for (?:a )?(?:call|contacts?)|failed to respond|reach out|reached out|no answer)\b", re.I)),
+    ("attempted", re.compile(r"\b(?:did not return|didn'?t return|not return|unanswered|could not get through|unable to get through|waiting to hear|have not responded|has not responded|trying to reach|tried to reach|tried\b[^.;]{0,25}?\bto (?:reach|call|contact|speak)|sought|seeking|requests? for (?:a )?(?:call|contacts?)|failed to respond|reach out|reached out|no answer)\b", re.I)),
 ]  # fmt: skip
 #: Cues that a sentence speaks of a planned, expected, offered or absent contact, or a vague total.
 NOT_HELD = re.compile(
@@ -416,7 +416,10 @@ PRIOR = re.compile(
     re.I,
 )
 #: Words between "first ... since" and a date that make the date one of an event, not of a contact.
-_EVENT_BETWEEN = re.compile(r"\b(?:began|begun|invasion|took office|took over|started|war|crisis)\b", re.I)
+_EVENT_BETWEEN = re.compile(
+    r"\b(?:began|begun|invasion|took office|took over|started|war|crisis|replaced|appointed|named|sworn in|became)\b",
+    re.I,
+)
 LAST_CONTACT = re.compile(
     r"\b(?:last (?:spoke|met|talked|held)|last time|previous conversation|previous call)\b", re.I
 )
@@ -492,7 +495,9 @@ class Lexicon:
                 self.surnames.append((_word_pattern(surname, case=True), person))
         self.titles: list[tuple[re.Pattern[str], KnownPost]] = []
         for post in who.posts:
-            for wording in {post.title, *post.aliases}:
+            wordings = {post.title, *post.aliases}
+            wordings |= {re.sub(r"\bUS\b", "U.S.", w) for w in wordings}
+            for wording in wordings:
                 if len(wording) > 4:
                     self.titles.append((_word_pattern(wording, case=False), post))
         self.titles.sort(key=lambda t: -len(t[0].pattern))
@@ -580,7 +585,7 @@ def find_mentions(
 
 
 _HEAD_OF_STATE = re.compile(
-    r"(?:President|Prime Minister|Premier|King|Chairman Xi)\s+(?:[A-Z][\w.]*\s+){0,3}$"
+    r"\b(?:President|Prime Minister|Premier|King|Chairman Xi)\s+(?:[A-Z][\w.]*\s+){0,3}$"
 )
 
 
@@ -741,7 +746,7 @@ _COUNTERPART = re.compile(
 
 
 _CLAUSE_BREAK = re.compile(
-    r";\s+|,?\s+while\s+|,?\s+and\s+(?:(?:have|has|had|then|later|also)\s+)?(?=(?:spoke|met|spoken|talked|held|phoned|called))"
+    r";\s+|,?\s+while\s+|,?\s+and\s+(?:(?:have|has|had|then|later|also|the two)\s+)?(?=(?:spoke|met|spoken|talked|held|phoned|called)\b)|,\s+(?=(?:insisting|saying|adding|arguing|noting)\b)"
 )
 
 
@@ -831,7 +836,9 @@ def draft_contacts(text: str, published: dt.date, who: WhosWho) -> Draft:
             ]
             if clause_start > 0 and carried is not None:
                 homes = [m for m in here if m.country == HOME] or [carried[0]]
-                rivals = [m for m in here if m.country in RIVALS] or [carried[1]]
+                rivals = [m for m in here if m.country in RIVALS and who.posts_of(m.name, published)] or [
+                    carried[1]
+                ]
                 here = [homes[0], rivals[0], *[m for m in here if m not in (homes[0], rivals[0])]]
             clause_unknown = [
                 Mention(u.name, u.country, u.start - clause_start, u.end - clause_start, u.words, False)
