@@ -380,7 +380,7 @@ CHANNEL_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("hotline", re.compile(r"\b(?:hotline|deconfliction (?:line|channel))\b", re.I)),
     ("letter", re.compile(r"\b(?:letter|wrote to)\b", re.I)),
     ("phone", re.compile(r"\b(?:phone[ds]?|telephone|by phone|calls?|called|calling|secure call)\b", re.I)),
-    ("in_person", re.compile(r"\b(?:met|meet|meeting|meetings|hosted|hosts|host|in person|talks in|visit(?:ed)?|spent\b[^.;]{0,30}\bwith|received|sat down|held talks|sidelines|on the margins)\b", re.I)),
+    ("in_person", re.compile(r"\b(?:met|meet|meeting|meetings|hosted|hosts|host|in person|face-to-face|talks in|visit(?:ed)?|welcomed|traveled to|travelled to|came to|received(?!\s+(?:a|the|his|her)\s+(?:\w+\s+)?(?:call|phone))|sat down|held talks|sidelines|on the margins)\b", re.I)),
     ("phone", re.compile(r"\b(?:spoke|speak|speaks|talked|conversation|talks|spoken)\b", re.I)),
 ]  # fmt: skip
 
@@ -393,7 +393,7 @@ CONTACT_CUE = re.compile(
 )
 STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("refused", re.compile(r"\b(?:declined|declines|rebuffed|rebuff|refused|refuse|turned down|rejected (?:a |the |our )?(?:request|invitation|call))\b", re.I)),
-    ("attempted", re.compile(r"\b(?:did not return|didn'?t return|not return|unanswered|could not get through|unable to get through|waiting to hear|have not responded|has not responded|trying to reach|tried to reach|tried\b[^.;]{0,25}?\bto (?:reach|call|contact|speak)|sought|seeking|requests? for (?:a )?(?:call|contacts?)|failed to respond|reach out|reached out|no answer)\b", re.I)),
+    ("attempted", re.compile(r"\b(?:did not return|didn'?t return|not return|unanswered|could not get through|unable to get through|waiting to hear|have not responded|has not responded|trying to reach|tried to reach|tried\b[^.;]{0,25}?\bto (?:reach|call|contact|speak)|sought|seeking|requests? for (?:a )?(?:\w+ )?(?:call|contacts?)|failed to respond|reach out|reached out|no answer)\b", re.I)),
 ]  # fmt: skip
 #: Cues that a sentence speaks of a planned, expected, offered or absent contact, or a vague total.
 NOT_HELD = re.compile(
@@ -405,7 +405,7 @@ NOT_HELD = re.compile(
     r"shook hands|joint statement|summoned|suspend(?:ed|ing)|set up on|no substantive|regularly|"
     r"would keep trying|keep trying|next (?:week|month)|upcoming|ahead of|periodically|routinely|"
     r"could (?:meet|speak|call|talk)|no (?:call|meeting|contact)s? between|is scheduled to|are scheduled to|"
-    r"try to call|will not be whether)\b",
+    r"try to call|will not be whether|should)\b",
     re.I,
 )
 #: "for the first time since May": the contact before this one, between the same posts.
@@ -424,7 +424,7 @@ LAST_CONTACT = re.compile(
     r"\b(?:last (?:spoke|met|talked|held)|last time|previous conversation|previous call)\b", re.I
 )
 PAIR_ANAPHORA = re.compile(
-    r"\b(?:the two(?: (?:men|military officials|generals|defen[cs]e chiefs|ministers|sides|officials|diplomats|defen[cs]e establishments|chiefs|leaders))?|the generals|the ministers|both men)\b",
+    r"\b(?:the two(?: (?:men|military officials|generals|defen[cs]e chiefs|ministers|sides|officials|diplomats|defen[cs]e establishments|chiefs))?(?! (?:leaders|militaries|countries|governments|nations|powers|capitals|presidents)\b)|the generals|the ministers|both men|(?:the|those|these|both) (?:calls|conversations|meetings))\b",
     re.I,
 )
 THIRD_COUNTRY = re.compile(
@@ -808,10 +808,27 @@ def draft_contacts(text: str, published: dt.date, who: WhosWho) -> Draft:
         keys.add(key)
         draft.candidates.append(c)
 
+    previous: list[Candidate] = []
     for sentence in split_sentences(text):
         mentions, unknown = find_mentions(sentence, lexicon, published, seen)
         for m in mentions:
             seen.add(m.name)
+        answer = _REQUEST_ANSWERED.search(sentence)
+        if (
+            answer is not None
+            and not mentions
+            and previous
+            and all(c.status == "attempted" for c in previous)
+        ):
+            # "... submitted a request for a call. Unfortunately, the PRC has declined our request."
+            for c in previous:
+                c.status = "refused"
+                c.cues["status"] = ""
+                c.evidence = f"{c.evidence} {sentence}"
+                c.cues["status"] = answer.group(0)
+            previous = []
+            continue
+        before = len(draft.candidates)
         if not CONTACT_CUE.search(sentence) and not STATUS_CUES[0][1].search(sentence):
             if mentions:
                 last_subject = mentions[0]
@@ -864,6 +881,7 @@ def draft_contacts(text: str, published: dt.date, who: WhosWho) -> Draft:
                     last_pair = carried = pair
                 if orgs is not None:
                     last_org_pair = orgs
+        previous = draft.candidates[before:]
         if mentions:
             last_subject = mentions[0]
             for m in mentions:
@@ -896,7 +914,8 @@ def _draft_clause(
     out: list[tuple[Candidate, tuple[Mention, Mention] | None, tuple[str, str] | None]] = []
     if not CONTACT_CUE.search(clause) and not STATUS_CUES[0][1].search(clause):
         return out
-    status, status_words = _cue(STATUS_CUES, clause, "held")
+    lead = _LEADING_SUBORDINATE.match(clause)
+    status, status_words = _cue(STATUS_CUES, clause[lead.end() :] if lead else clause, "held")
     dates = [
         d
         for d in find_dates(clause, published, who.context)
@@ -904,7 +923,7 @@ def _draft_clause(
     ]
     if status == "held" and _not_held(clause):
         return out
-    channel, channel_words = _channel(clause)
+    channel, channel_words = _channel(clause, dates[0][0] if dates else None)
 
     pairs = _pairs(mentions, who, published)
     counter = _COUNTERPART.search(clause)
@@ -1034,44 +1053,64 @@ def _draft_clause(
                 second.group(0), first, guess.date - dt.timedelta(days=1), None, cues={**cues, "date": second.group(0)},
             )  # fmt: skip
             out.append((c, None, None))
+        if _PLURAL_CONTACTS.search(clause) and prior_date is None:
+            # "the calls, on Oct. 30, 2020, and Jan. 8, 2021": a contact on each day
+            for _, more in main_dates[1:]:
+                if more.precision == "day" and guess.precision == "day":
+                    c = Candidate(
+                        a_name, a_country, b_name, b_country, more.date, "day", channel, status, sentence,
+                        more.phrase, more.earliest, more.latest, None, cues={**cues, "date": more.phrase},
+                    )  # fmt: skip
+                    out.append((c, None, None))
     return out
 
 
-def _channel(clause: str) -> tuple[str, str]:
-    """The channel a clause names: video, hotline or letter where named, else the first of meeting or call words."""
+#: A plural contact noun: several dates in its clause are several contacts.
+_PLURAL_CONTACTS = re.compile(r"\b(?:calls|conversations|meetings)\b", re.I)
+
+
+def _channel(clause: str, near: int | None = None) -> tuple[str, str]:
+    """The channel a clause names: video, hotline or letter where named; else the call or meeting word
+    nearest the date (``near``, its position) or the first; else a talk word ("spoke": phone, "spent the day with": in person)."""
     for value, pattern in CHANNEL_CUES[:3]:
         m = pattern.search(clause)
         if m is not None:
             return value, m.group(0)
+    weak = {"spoke", "speak", "speaks", "talked", "conversation", "talks", "spoken"}
     found = [
         (m.start(), value, m.group(0))
         for value, pattern in CHANNEL_CUES[3:]
-        for m in [pattern.search(clause)]
-        if m
+        for m in pattern.finditer(clause)
+        if m.group(0).casefold() not in weak
     ]
-    if not found:
-        return "phone", ""
-    _, value, words = min(found)
-    if words.casefold() in ("spoke", "speak", "speaks", "talked", "conversation", "talks", "spoken"):
-        explicit = [
-            f
-            for f in found
-            if f[1] == "phone"
-            and f[2].casefold()
-            not in ("spoke", "speak", "speaks", "talked", "conversation", "talks", "spoken")
-        ]
-        if explicit:
-            return "phone", explicit[0][2]
-        meeting = [f for f in found if f[1] == "in_person"]
-        if meeting:
-            return "in_person", meeting[0][2]
-    return value, words
+    if found:
+        if near is not None:
+            _, value, words = min(found, key=lambda f: (abs(f[0] - near), f[0]))
+        else:
+            _, value, words = min(found)
+        return value, words
+    m = _SPENT_WITH.search(clause)
+    if m is not None:
+        return "in_person", m.group(0)
+    m = CHANNEL_CUES[-1][1].search(clause)
+    return "phone", m.group(0) if m else ""
+
+
+_SPENT_WITH = re.compile(r"\bspent\b[^.;]{0,30}\bwith\b", re.I)
 
 
 #: Words right before a date that make it the day of a statement, not of the contact ("the Pentagon said Friday").
 _REPORTED_ON = re.compile(
-    r"\b(?:said|says|told (?:reporters|[A-Z][\w.]*(?: [A-Z][\w.]*){0,5})|announced|confirmed|reported|statement)\s+(?:on\s+|late\s+|later\s+)?$"
+    r"\b(?:said|says|told (?:reporters|(?:the )?[A-Z][\w.]*(?: [A-Z][\w.]*){0,5})|announced|confirmed|reported|statement)\s+(?:on\s+|late\s+|later\s+)?$"
 )
+
+
+#: A sentence that answers the request of the one before ("the PRC has declined our request").
+_REQUEST_ANSWERED = re.compile(
+    r"\b(?:declined|refused|rejected|turned down)\s+(?:our|the|this|that)\s+request\b", re.I
+)
+#: "While Hagel has been unable to get through, Dempsey spoke...": the part before the comma is not the contact.
+_LEADING_SUBORDINATE = re.compile(r"\s*(?:While|Although|Though|Whereas)\b[^,]{0,120},")
 
 
 def _not_held(clause: str) -> bool:
