@@ -211,3 +211,32 @@ def test_the_draft_command_prints_candidates(seeded: Flask, runner: FlaskCliRunn
     result = runner.invoke(args=["draft", str(article), "--published", "2022-05-19", "--json"])
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.output)["items"]) == 5
+
+
+def test_a_name_close_to_a_recorded_one_is_suggested_and_asked_about(
+    seeded: Flask, client: FlaskClient
+) -> None:
+    slip = "Defense Secretary Lloyd Austin spoke by phone on Friday with Gen. Valeri Gerasimovv, the Russian chief."
+    items = client.post("/api/drafts", json={"text": slip, "published": "2022-05-13"}).get_json()["items"]
+    assert [(i["official_b"], i["suggestions"]) for i in items] == [
+        ("Valeri Gerasimovv", {"Valeri Gerasimovv": ["Valery Gerasimov"]})
+    ]
+    page = client.post("/drafts", data={"text": slip, "published": "2022-05-13"}).get_data(as_text=True)
+    assert "did you mean Valery Gerasimov?" in page
+    # a sure misspelling is read as the recorded official, as in the import
+    assert (
+        client.post("/drafts/save", data=_form(client, slip, "2022-05-13", "https://w.example/1")).status_code
+        == 303
+    )
+    sides = {(e["official_b"], e["date"]) for e in client.get("/api/events").get_json()["items"]}
+    assert ("Valery Gerasimov", "2022-05-13") in sides
+
+    close = "Defense Secretary Lloyd Austin spoke by phone on Friday with Gen. Vasily Gerasimov, the Russian chief."
+    data = _form(client, close, "2022-05-06", "https://w.example/2")
+    response = client.post("/drafts/save", data=data)
+    assert response.status_code == 400  # close to a recorded name, not surely a slip: the save asks
+    assert "candidate 1, official a" in response.get_data(as_text=True)
+    data["confirm_new"] = "on"
+    assert client.post("/drafts/save", data=data).status_code == 303
+    names = {o["name"] for o in client.get("/api/officials").get_json()["items"]}
+    assert "Vasily Gerasimov" in names

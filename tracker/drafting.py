@@ -475,6 +475,11 @@ def _surname(person: KnownPerson) -> str:
     return words[0] if person.country in FAMILY_NAME_FIRST else words[-1]
 
 
+#: Capitalised words that may stand right before a surname without being a given name.
+_TITLE_NOUNS = frozenset(
+    "General Admiral Minister Secretary Chairman Commander Marshal Ambassador Defense Defence Foreign "
+    "Army Navy Colonel Captain Senator President Premier Chief Counterpart State Staff Vice Deputy".split()
+)
 _TITLE_WORDS = r"(?:Gen\.|General|Adm\.|Admiral|Army Gen\.|Marine Gen\.|Air Force Gen\.|Col\.|Lt\. Gen\.|Vice Adm\.|Secretary|Minister|Defense Minister|Defence Minister|Foreign Minister)"
 _UNKNOWN_NAME = re.compile(rf"\b{_TITLE_WORDS}\s+((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s){{1,2}}[A-Z][a-z]+)\b")
 
@@ -536,6 +541,9 @@ def find_mentions(
         for m in pattern.finditer(sentence):
             if _overlaps(m.start(), m.end(), spans):
                 continue
+            given = re.search(r"([A-Z][a-z]+)\s+$", sentence[max(0, m.start() - 20) : m.start()])
+            if given is not None and given.group(1) not in _TITLE_NOUNS:
+                continue  # "Vasily Gerasimov" is not Valery Gerasimov: another given name
             same = [p for _, p in lexicon.surnames if _surname(p) == _surname(person)]
             if person.name not in seen:
                 if len(same) > 1 or not lexicon.who.posts_of(person.name, day):
@@ -978,6 +986,11 @@ def _draft_clause(
         sides = [m for m in mentions if m.country in (HOME, *RIVALS)]
         if sides and new and sides[0].country != new[0].country:
             pairs = [(sides[0], new[0]) if sides[0].country == HOME else (new[0], sides[0])]
+        elif not sides:
+            homes = [u for u in new if u.country == HOME]
+            rivals = [u for u in new if u.country in RIVALS]
+            if homes and rivals:
+                pairs = [(homes[0], rivals[0])]
     orgs = None
     if not pairs:
         if channel == "hotline" or re.search(r"\boutreach\b|\brequests? for contacts\b", clause, re.I):

@@ -255,6 +255,9 @@ class DraftItem(EventCreate):
         description="The recorded event this is another report of (saving adds a source to it), or null."
     )
     new_officials: list[str] = Field(default_factory=list, description="Sides the record does not know yet.")
+    suggestions: dict[str, list[str]] = Field(
+        default_factory=dict, description="Per new side, recorded officials with a close name (did you mean)."
+    )
 
 
 class DraftList(BaseModel):

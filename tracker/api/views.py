@@ -572,6 +572,7 @@ def draft_items(proposals: drafts.Proposals, source: drafts.ArticleSource) -> li
                 "date_phrase": p.candidate.date_phrase,
                 "matches_event": p.matches_event,
                 "new_officials": p.candidate.new_officials,
+                "suggestions": p.suggestions,
             }
         )
         for p in proposals.items

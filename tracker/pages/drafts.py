@@ -45,7 +45,9 @@ def highlight(sentence: str, cues: dict[str, str]) -> Markup:
     return out + escape(sentence[at:])
 
 
-def _row(c: Candidate, source: drafts.ArticleSource, matches: int | None) -> dict[str, Any]:
+def _row(
+    c: Candidate, source: drafts.ArticleSource, matches: int | None, suggestions: dict[str, list[str]]
+) -> dict[str, Any]:
     row: dict[str, Any] = {
         k: ("" if v is None else str(v)) for k, v in drafts.candidate_item(c, source).items()
     }
@@ -56,6 +58,7 @@ def _row(c: Candidate, source: drafts.ArticleSource, matches: int | None) -> dic
         matches_event=matches,
         marked=highlight(c.evidence, c.cues),
         new_officials=c.new_officials,
+        suggestions=suggestions,
     )
     return row
 
@@ -110,7 +113,9 @@ def draft() -> tuple[str, int]:
         return _page(400, article=article, errors=errors)
     source = drafts.ArticleSource(article["url"], article["publisher"], published)
     proposals = drafts.propose(get_session(), article["text"], published, source)
-    rows = [_row(p.candidate, source, p.matches_event) for p in proposals.items if not p.problem]
+    rows = [
+        _row(p.candidate, source, p.matches_event, p.suggestions) for p in proposals.items if not p.problem
+    ]
     return _page(200, article=article, rows=rows, third_party=proposals.third_party, drafted=True)
 
 
@@ -151,7 +156,7 @@ def save_draft() -> BaseResponse | tuple[str, int]:
         for r in kept
     ]
     try:
-        result = drafts.save_candidates(get_session(), items)
+        result = drafts.save_candidates(get_session(), items, confirm_new=bool(form.get("confirm_new")))
     except drafts.DraftRefused as exc:
         errors: dict[str, str] = {}
         for key, message in exc.errors.items():
@@ -161,7 +166,15 @@ def save_draft() -> BaseResponse | tuple[str, int]:
                 errors[f"c{index}-{name}"] = f"candidate {index + 1}, {name.replace('_', ' ')}: {message}"
             else:
                 errors[key] = message
-        return _page(400, article=article, rows=rows, errors=errors, drafted=True, third_party=[])
+        return _page(
+            400,
+            article=article,
+            rows=rows,
+            errors=errors,
+            drafted=True,
+            third_party=[],
+            confirm_new=bool(form.get("confirm_new")),
+        )
     flash(
         f"Saved {len(result.added)} new event(s) and {len(result.corroborating)} further source(s) "
         "of recorded contacts from the article."

@@ -14,6 +14,7 @@ from tracker.forms import field_errors
 from tracker.models import EventCreate
 from tracker.store import writes
 from tracker.store.errors import BatchError, InputError
+from tracker.store.registry import registry
 from tracker.store.whoswho import whos_who
 
 
@@ -33,6 +34,8 @@ class Proposal:
     candidate: Candidate
     matches_event: int | None = None
     problem: str = ""
+    #: per new name, the recorded names close to it ("did you mean")
+    suggestions: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -59,8 +62,14 @@ def propose(session: Session, text: str, published: dt.date, source: ArticleSour
     draft: Draft = draft_contacts(text, published, whos_who(session))
     out = Proposals(third_party=[(t.a, t.b, t.evidence) for t in draft.third_party])
     items: list[EventCreate] = []
+    directory = registry(session).directory
     for candidate in draft.candidates:
-        out.items.append(Proposal(candidate))
+        countries = {candidate.official_a: candidate.country_a, candidate.official_b: candidate.country_b}
+        close = {
+            name: [s.name for s in directory.suggest(name, countries.get(name, ""))]
+            for name in candidate.new_officials
+        }
+        out.items.append(Proposal(candidate, suggestions={k: v for k, v in close.items() if v}))
         try:
             items.append(EventCreate.model_validate(candidate_item(candidate, source)))
         except ValidationError as exc:
@@ -83,10 +92,14 @@ class DraftRefused(Exception):
         self.errors = errors
 
 
-def save_candidates(session: Session, rows: Sequence[dict[str, object]], *, by: str = "") -> writes.AddResult:
+def save_candidates(
+    session: Session, rows: Sequence[dict[str, object]], *, confirm_new: bool = False, by: str = ""
+) -> writes.AddResult:
     """Validate every kept candidate, then store them all through the one write path, or none.
 
-    A candidate that is another report of a recorded contact becomes a further source of it.
+    A candidate that is another report of a recorded contact becomes a further source of it. New
+    names follow the import's rules: a sure misspelling of a recorded official is read as them, a
+    name close to recorded ones is refused unless ``confirm_new``, any other is recorded as new.
     ``DraftRefused`` names the candidate (its number, from 1) and the field of each problem.
     """
     errors: dict[str, str] = {}
@@ -103,7 +116,8 @@ def save_candidates(session: Session, rows: Sequence[dict[str, object]], *, by: 
     if not items:
         raise DraftRefused({"candidates": "keep at least one candidate to save"})
     try:
-        return writes.add_events(session, items, choices=writes.Choices(new=frozenset({"*"})), by=by)
+        choices = writes.Choices(new=frozenset({"*"}) if confirm_new else frozenset())
+        return writes.add_events(session, items, choices=choices, by=by)
     except BatchError as exc:
         found = {
             f"{index + 1}.{name}": message
