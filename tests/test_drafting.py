@@ -195,3 +195,64 @@ def test_planned_contacts_vague_totals_and_third_parties_are_not_proposed(who: W
     )
     draft = draft_contacts(text, D(2022, 10, 24), who)
     assert draft.candidates == []
+
+
+@pytest.mark.parametrize(
+    ("published", "a", "b"),
+    [
+        ("2016-03-01", "Joseph Dunford", "Valery Gerasimov"),
+        ("2019-12-18", "Mark Milley", "Valery Gerasimov"),
+    ],
+)
+def test_titles_resolve_to_whoever_held_the_post_on_the_date(
+    who: WhosWho, published: str, a: str, b: str
+) -> None:
+    text = (
+        "The Chairman of the Joint Chiefs spoke by phone with Russia's chief of the general staff on Tuesday."
+    )
+    draft = draft_contacts(text, D.fromisoformat(published), who)
+    assert [(c.official_a, c.official_b) for c in draft.candidates] == [(a, b)]
+    assert draft.candidates[0].cues["official_a"] == "Chairman of the Joint Chiefs"
+
+
+def test_his_counterpart_is_the_holder_of_the_matching_post(who: WhosWho) -> None:
+    draft = draft_contacts(
+        "Defense Secretary Ash Carter met his Chinese counterpart on Tuesday.", D(2015, 11, 3), who
+    )
+    assert [(c.official_a, c.official_b, c.channel) for c in draft.candidates] == [
+        ("Ashton Carter", "Chang Wanquan", "in_person")
+    ]
+
+
+def test_a_surname_stands_for_an_official_once_named(who: WhosWho) -> None:
+    text = "Gen. Mark Milley spoke with Gen. Valery Gerasimov on Monday. Milley and Gerasimov last met in person in June."
+    got = sorted(
+        (c.date.isoformat(), c.date_precision, c.channel)
+        for c in draft_contacts(text, D(2022, 10, 24), who).candidates
+    )
+    assert got == [("2022-06-01", "month", "in_person"), ("2022-10-24", "day", "phone")]
+
+
+def test_contacts_with_third_parties_are_listed_apart(who: WhosWho) -> None:
+    text = "Shoigu also phoned his British counterpart, Ben Wallace, on Sunday."
+    draft = draft_contacts(text, D(2022, 10, 24), who)
+    assert draft.candidates == []
+    assert [(t.a, t.b) for t in draft.third_party] == [("Sergei Shoigu", "Ben Wallace")]
+
+
+def test_unknown_names_are_offered_as_new_officials(who: WhosWho) -> None:
+    text = (
+        "Adm. Joe Examplar, the top U.S. commander in the region, held a video call on Tuesday with "
+        "Gen. Wu Yanan, commander of the Chinese Southern Theater Command."
+    )
+    (c,) = draft_contacts(text, D(2024, 9, 12), who).candidates
+    assert (c.official_a, c.country_a, c.official_b, c.country_b, c.channel) == (
+        "Joe Examplar", "United States", "Wu Yanan", "China", "video"
+    )  # fmt: skip
+    assert c.new_officials == ["Joe Examplar", "Wu Yanan"]
+
+
+def test_a_refusal_without_a_date_is_reported_by_the_publication_date(who: WhosWho) -> None:
+    text = "Russian Defense Minister Sergei Shoigu declined a call from Defense Secretary Lloyd Austin."
+    (c,) = draft_contacts(text, D(2022, 3, 24), who).candidates
+    assert (c.status, c.date, c.date_precision, c.date_phrase) == ("refused", D(2022, 3, 24), "reported", "")

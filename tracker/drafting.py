@@ -476,6 +476,8 @@ def _surname(person: KnownPerson) -> str:
 
 
 #: Capitalised words that may stand right before a surname without being a given name.
+#: A name right after "counterpart," ("his British counterpart, Ben Wallace").
+_NAMED_AFTER = re.compile(r"\bcounterparts?,?\s+(?:[a-z]+\s+){0,3}?([A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2})\b")
 _TITLE_NOUNS = frozenset(
     "General Admiral Minister Secretary Chairman Commander Marshal Ambassador Defense Defence Foreign "
     "Army Navy Colonel Captain Senator President Premier Chief Counterpart State Staff Vice Deputy".split()
@@ -976,11 +978,12 @@ def _draft_clause(
     if not pairs:
         rivals_here = [m for m in mentions if m.country in (HOME, *RIVALS)]
         if rivals_here and (third or THIRD_COUNTRY.search(clause)) and status == "held":
-            others = third or unknown
-            for o in others:
-                draft.third_party.append(ThirdParty(rivals_here[0].name, o.name, sentence))
-            if not others and unknown:
-                draft.third_party.append(ThirdParty(rivals_here[0].name, unknown[0].name, sentence))
+            others = [o.name for o in third or unknown]
+            if not others:
+                named = _NAMED_AFTER.search(clause)
+                others = [named.group(1)] if named else []
+            for name in others:
+                draft.third_party.append(ThirdParty(rivals_here[0].name, name, sentence))
             return out
         new = [u for u in unknown if u.country in (HOME, *RIVALS)]
         sides = [m for m in mentions if m.country in (HOME, *RIVALS)]
