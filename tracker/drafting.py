@@ -998,9 +998,9 @@ def _draft_clause(
     if not pairs:
         if channel == "hotline" or re.search(r"\boutreach\b|\brequests? for contacts\b", clause, re.I):
             org_pair = last_org_pair
-            named = [(n, c) for pattern, n, c in ORGANIZATIONS if pattern.search(clause)]
-            h = [n for n, c in named if c == HOME]
-            r = [n for n, c in named if c in RIVALS]
+            bodies = [(n, c) for pattern, n, c in ORGANIZATIONS if pattern.search(clause)]
+            h = [n for n, c in bodies if c == HOME]
+            r = [n for n, c in bodies if c in RIVALS]
             if h and r:
                 org_pair = (h[0], r[0])
             if org_pair is None:
