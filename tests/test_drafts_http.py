@@ -199,6 +199,10 @@ def test_a_failed_fetch_says_why_as_a_400(client: FlaskClient, site: str) -> Non
     assert "could not fetch the article: the site answered 404" in response.get_data(as_text=True)
     response = client.post("/drafts", data={"url": "ftp://example.org/a", "published": "2022-05-19"})
     assert response.status_code == 400
+    assert "must start with http" in response.get_data(as_text=True)
+    response = client.post("/drafts", data={"url": f"{site}/drafting_empty.html", "published": "2022-05-19"})
+    assert response.status_code == 400
+    assert "no article text" in response.get_data(as_text=True)
 
 
 def test_the_draft_command_prints_candidates(seeded: Flask, runner: FlaskCliRunner, tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ from htmldate import find_date
 #: The most of a page the tracker reads (bytes), and how long it waits for it (seconds).
 MAX_BYTES = 5_000_000
 TIMEOUT = 15
+#: Fewer words than this is a menu or a cookie notice, not an article.
+MIN_WORDS = 25
 
 
 class FetchError(Exception):
@@ -31,12 +33,17 @@ class Article:
 
 def extract_article(html: str, url: str) -> Article:
     """The main text, publication date and publisher of an HTML page; ``FetchError`` when it holds no text."""
-    text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False, favor_recall=True)
-    if not text or not text.strip():
+    try:
+        text = trafilatura.extract(
+            html, url=url, include_comments=False, include_tables=False, favor_recall=True
+        )
+        meta = trafilatura.extract_metadata(html, default_url=url)
+        found = find_date(html, url=url, original_date=True, extensive_search=True)
+    except Exception as exc:  # noqa: BLE001 (whatever a broken page makes the extractors raise is the page's fault)
+        raise FetchError(f"the page could not be read as an article ({type(exc).__name__})") from None
+    if not text or len(text.split()) < MIN_WORDS:
         raise FetchError("the page holds no article text that could be extracted: paste the text instead")
-    meta = trafilatura.extract_metadata(html, default_url=url)
     publisher = (meta.sitename or "") if meta is not None else ""
-    found = find_date(html, url=url, original_date=True, extensive_search=True)
     published = dt.date.fromisoformat(found[:10]) if found else None
     return Article(url, text, published, publisher)
 
