@@ -756,7 +756,7 @@ _COUNTERPART = re.compile(
 
 
 _CLAUSE_BREAK = re.compile(
-    r";\s+|,?\s+while\s+|,?\s+and\s+(?:(?:have|has|had|then|later|also|the two)\s+)?(?=(?:spoke|met|spoken|talked|held|phoned|called)\b)|,\s+(?=(?:insisting|saying|adding|arguing|noting)\b)"
+    r";\s+|,?\s+while\s+|,?\s+and\s+(?:(?:have|has|had|then|later|also|the two|they)\s+)?(?=(?:spoke|met|spoken|talked|held|phoned|called)\b)|,\s+(?=(?:insisting|saying|adding|arguing|noting)\b)"
 )
 
 
@@ -819,7 +819,10 @@ def draft_contacts(text: str, published: dt.date, who: WhosWho) -> Draft:
         draft.candidates.append(c)
 
     previous: list[Candidate] = []
+    previous_date: DateGuess | None = None
     for sentence in split_sentences(text):
+        here_dates = find_dates(sentence, published, who.context)
+        since_date, previous_date = previous_date, (here_dates[-1][1] if here_dates else previous_date)
         mentions, unknown = find_mentions(sentence, lexicon, published, seen)
         for m in mentions:
             seen.add(m.name)
@@ -844,8 +847,13 @@ def draft_contacts(text: str, published: dt.date, who: WhosWho) -> Draft:
                 last_subject = mentions[0]
                 for m in mentions:
                     last_person[m.country] = m
+                named_pairs = _pairs(mentions, who, published)
+                if named_pairs:
+                    last_pair = named_pairs[0]
             continue
-        carried: tuple[Mention, Mention] | None = None
+        # "The two have spoken ..., and they met in May": later clauses are the same pair
+        anaphoric = PAIR_ANAPHORA.match(sentence) or re.match(r"They\b", sentence)
+        carried: tuple[Mention, Mention] | None = last_pair if anaphoric else None
         for clause_start, clause in _clauses(sentence):
             here = [
                 Mention(
@@ -884,6 +892,7 @@ def draft_contacts(text: str, published: dt.date, who: WhosWho) -> Draft:
                 last_subject,
                 last_org_pair,
                 draft,
+                since=since_date,
             )
             for c, pair, orgs in extra:
                 add(c)
@@ -920,6 +929,7 @@ def _draft_clause(
     last_subject: Mention | None,
     last_org_pair: tuple[str, str] | None,
     draft: Draft,
+    since: DateGuess | None = None,
 ) -> list[tuple[Candidate, tuple[Mention, Mention] | None, tuple[str, str] | None]]:
     out: list[tuple[Candidate, tuple[Mention, Mention] | None, tuple[str, str] | None]] = []
     if not CONTACT_CUE.search(clause) and not STATUS_CUES[0][1].search(clause):
@@ -971,7 +981,7 @@ def _draft_clause(
     if not pairs and mentions and last_subject is not None and re.match(r"\s*(?:He|She)\b", clause):
         pairs = _pairs([last_subject, *mentions], who, published)
     if not pairs:
-        anaphora = PAIR_ANAPHORA.search(clause)
+        anaphora = PAIR_ANAPHORA.search(clause) or re.match(r"\s*they\b", clause, re.I)
         if anaphora is not None and last_pair is not None:
             pairs = [last_pair]
     third = [m for m in mentions if m.country not in (HOME, *RIVALS)]
@@ -1026,7 +1036,11 @@ def _draft_clause(
     is_last = prior is not None and not prior.group(0).casefold().startswith("first")
     if is_last and prior_date is not None:
         main_dates, prior_date = [prior_date], None
-    if not main_dates:
+    since_then = re.match(r"\s*Since then\b", clause, re.I)
+    if not main_dates and since_then is not None and since is not None:
+        # "Russia invaded on February 24. Since then, requests went unanswered": from that day to the report
+        guess = DateGuess(since.date, "approximate", since.date, published, since_then.group(0).strip())
+    elif not main_dates:
         guess = DateGuess(published, "reported", published - dt.timedelta(days=30), published, "")
     else:
         guess = main_dates[0][1]
@@ -1109,6 +1123,8 @@ def _channel(clause: str, near: int | None = None) -> tuple[str, str]:
     if m is not None:
         return "in_person", m.group(0)
     m = CHANNEL_CUES[-1][1].search(clause)
+    if m is None and re.search(r"\bcontacts?\b", clause, re.I):
+        return "other", ""
     return "phone", m.group(0) if m else ""
 
 
