@@ -256,3 +256,30 @@ def test_a_refusal_without_a_date_is_reported_by_the_publication_date(who: WhosW
     text = "Russian Defense Minister Sergei Shoigu declined a call from Defense Secretary Lloyd Austin."
     (c,) = draft_contacts(text, D(2022, 3, 24), who).candidates
     assert (c.status, c.date, c.date_precision, c.date_phrase) == ("refused", D(2022, 3, 24), "reported", "")
+
+
+#: Written after the rules, in wordings the corpus does not use: a check that they are not tuned to it.
+FRESH = """Pentagon chief Lloyd Austin held talks with Chinese Defense Minister Dong Jun in Singapore on Friday, their first in-person meeting since November 2022.
+
+Austin and Dong also spoke by video link last month.
+
+Gen. CQ Brown Jr. is expected to speak with his Chinese counterpart next week, officials said.
+
+Separately, Austin met Japanese Defense Minister Minoru Kihara on Saturday.
+
+Beijing declined a U.S. request for a call between Brown and Gen. Liu Zhenli earlier this month.
+
+Secretary of State Antony Blinken phoned Foreign Minister Wang Yi yesterday to discuss Taiwan.
+"""
+
+
+def test_an_article_written_after_the_rules_is_read_the_same_way(who: WhosWho) -> None:
+    draft = draft_contacts(FRESH, D(2024, 5, 31), who)
+    assert [_summary(c) for c in draft.candidates] == [
+        ("Lloyd Austin", "Dong Jun", "2024-05-31", None, "day", "in_person", "held"),
+        ("Lloyd Austin", "Wei Fenghe", "2022-11-01", None, "month", "in_person", "held"),
+        ("Lloyd Austin", "Dong Jun", "2024-04-01", None, "month", "video", "held"),
+        ("Charles Q. Brown Jr.", "Liu Zhenli", "2024-05-01", None, "month", "phone", "refused"),
+        ("Antony Blinken", "Wang Yi", "2024-05-30", None, "day", "phone", "held"),
+    ]
+    assert [(t.a, t.b) for t in draft.third_party] == [("Lloyd Austin", "Minoru Kihara")]
