@@ -34,6 +34,8 @@ class Proposal:
     candidate: Candidate
     matches_event: int | None = None
     problem: str = ""
+    #: what saving it as it stands would refuse (a new official without a country, say)
+    note: str = ""
     #: per new name, the recorded names close to it ("did you mean")
     suggestions: dict[str, list[str]] = field(default_factory=dict)
 
@@ -80,7 +82,7 @@ def propose(session: Session, text: str, published: dt.date, source: ArticleSour
         if planned.action in ("corroborate", "skip") and planned.target_event is not None:
             valid[planned.index].matches_event = planned.target_event
     for index, problem in plan.problems.items():
-        valid[index].problem = str(problem)
+        valid[index].note = str(problem)
     return out
 
 
