@@ -193,6 +193,15 @@ def test_a_url_is_fetched_and_its_text_date_and_publisher_drafted(
     assert page.count('<li class="candidate') == 5
 
 
+def test_fetch_only_fills_the_text_date_and_publisher_for_review(client: FlaskClient, site: str) -> None:
+    response = client.post("/drafts", data={"url": f"{site}/{HTML.name}", "action": "fetch"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'value="2022-05-19"' in page and 'value="The Hill"' in page
+    assert "Milley spoke by phone with Valery Gerasimov" in page
+    assert '<li class="candidate' not in page
+
+
 def test_a_failed_fetch_says_why_as_a_400(client: FlaskClient, site: str) -> None:
     response = client.post("/drafts", data={"url": f"{site}/missing.html", "published": "2022-05-19"})
     assert response.status_code == 400

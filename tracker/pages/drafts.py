@@ -91,7 +91,8 @@ def draft() -> tuple[str, int]:
     form = request.form
     article = {k: form.get(k, "").strip() for k in ("text", "url", "published", "publisher")}
     errors: dict[str, str] = {}
-    if not article["text"] and article["url"]:
+    fetch_only = form.get("action") == "fetch"
+    if article["url"] and (fetch_only or not article["text"]):
         try:
             fetched = fetch_article(article["url"])
         except FetchError as exc:
@@ -102,6 +103,8 @@ def draft() -> tuple[str, int]:
             fetched.published.isoformat() if fetched.published else ""
         )
         article["publisher"] = article["publisher"] or fetched.publisher
+        if fetch_only:  # check the text, date and publisher before drafting
+            return _page(200, article=article, fetched=True)
     if not article["text"]:
         errors["text"] = "paste the article's text, or give its URL"
     published = None
