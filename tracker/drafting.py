@@ -420,9 +420,6 @@ _EVENT_BETWEEN = re.compile(
     r"\b(?:began|begun|invasion|took office|took over|started|war|crisis|replaced|appointed|named|sworn in|became)\b",
     re.I,
 )
-LAST_CONTACT = re.compile(
-    r"\b(?:last (?:spoke|met|talked|held)|last time|previous conversation|previous call)\b", re.I
-)
 PAIR_ANAPHORA = re.compile(
     r"\b(?:the two(?: (?:men|military officials|generals|defen[cs]e chiefs|ministers|sides|officials|diplomats|defen[cs]e establishments|chiefs))?(?! (?:leaders|militaries|countries|governments|nations|powers|capitals|presidents)\b)|the generals|the ministers|both men|(?:the|those|these|both) (?:calls|conversations|meetings))\b",
     re.I,
@@ -777,7 +774,6 @@ def draft_contacts(text: str, published: dt.date, who: WhosWho) -> Draft:
     draft = Draft()
     seen: set[str] = set()
     last_pair: tuple[Mention, Mention] | None = None
-    last_person: dict[str, Mention] = {}
     last_subject: Mention | None = None
     last_org_pair: tuple[str, str] | None = None
     org_channel = ""
@@ -845,8 +841,6 @@ def draft_contacts(text: str, published: dt.date, who: WhosWho) -> Draft:
         if not CONTACT_CUE.search(sentence) and not STATUS_CUES[0][1].search(sentence):
             if mentions:
                 last_subject = mentions[0]
-                for m in mentions:
-                    last_person[m.country] = m
                 named_pairs = _pairs(mentions, who, published)
                 if named_pairs:
                     last_pair = named_pairs[0]
@@ -903,8 +897,6 @@ def draft_contacts(text: str, published: dt.date, who: WhosWho) -> Draft:
         previous = draft.candidates[before:]
         if mentions:
             last_subject = mentions[0]
-            for m in mentions:
-                last_person[m.country] = m
             named_pairs = _pairs(mentions, who, published)
             if named_pairs and not any(c.evidence == sentence for c in draft.candidates):
                 last_pair = named_pairs[0]
