@@ -178,9 +178,11 @@ def save_draft() -> BaseResponse | tuple[str, int]:
             third_party=[],
             confirm_new=bool(form.get("confirm_new")),
         )
+    already = f"; {result.skipped} already recorded from this source" if result.skipped else ""
     flash(
         f"Saved {len(result.added)} new event(s) and {len(result.corroborating)} further source(s) "
-        "of recorded contacts from the article."
+        f"of recorded contacts from the article{already}.",
+        "success",
     )
     return redirect(url_for("events.browse"), code=303)
 
