@@ -1,8 +1,9 @@
 """Flask commands: ``db-upgrade`` (alias ``init-db``), ``seed``, ``load-reference``, ``import-csv``, ``recompute``,
-``create-user``, ``backup``, ``restore``."""
+``draft``, ``create-user``, ``backup``, ``restore``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,10 +15,12 @@ from flask.cli import with_appcontext
 from sqlmodel import Session
 
 from tracker import csvio
+from tracker.api.schemas import DraftList
+from tracker.api.views import draft_items
 from tracker.csvio import RowError
 from tracker.db import current_revision, get_engine, get_session, upgrade_database, write_lock
 from tracker.importing import check_file, choices_from, count, import_rows
-from tracker.store import BatchError, InputError, backup, context, events, users, writes
+from tracker.store import BatchError, InputError, backup, context, drafts, events, users, writes
 from tracker.store.maintenance import tidy
 from tracker.store.reference import ReferenceReport, load_reference
 
@@ -262,6 +265,37 @@ def create_user_command(name: str, role: str, password_stdin: bool) -> None:
     click.echo(f"Added {added.role} {added.name}: log in at /login.")
 
 
+@click.command("draft")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--published", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option("--url", default="", help="The article's address (the source of the events).")
+@click.option("--publisher", default="", help="Who published the article.")
+@click.option("--json", "as_json", is_flag=True, help="Print what POST /api/drafts answers.")
+@with_appcontext
+def draft_command(file: Path, published: dt.datetime, url: str, publisher: str, as_json: bool) -> None:
+    """Propose the contact events the article in FILE reports (its text), writing nothing."""
+    day = published.date()
+    source = drafts.ArticleSource(url, publisher, day)
+    proposals = drafts.propose(get_session(), file.read_text(encoding="utf-8"), day, source)
+    items = draft_items(proposals, source)
+    if as_json:
+        click.echo(DraftList(items=items).model_dump_json(indent=2))
+        return
+    if not items:
+        click.echo("No candidate contacts found.")
+    for n, item in enumerate(items, start=1):
+        span = f" to {item.date_end}" if item.date_end else ""
+        match = f"  [another report of event {item.matches_event}]" if item.matches_event else ""
+        click.echo(
+            f"{n}. {item.date}{span} ({item.date_precision}) {item.official_a} – {item.official_b}: "
+            f"{item.channel.label}, {item.status.label}{match}"
+        )
+        click.echo(f"   date from: {item.date_phrase or '(none: reported by the publication date)'}")
+        click.echo(f"   {item.evidence}")
+    for a, b, _ in proposals.third_party:
+        click.echo(f"(third party, not proposed: {a} – {b})")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(create_user_command)
@@ -273,3 +307,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(load_reference_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(import_csv_command)
+    app.cli.add_command(draft_command)

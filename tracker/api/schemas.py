@@ -243,3 +243,38 @@ EXAMPLE_EVENT: dict[str, Any] = {
 EventCreate.model_validate(EXAMPLE_EVENT)
 EXAMPLE_PATCH = {"summary": "Agreed to keep the lines of communication open."}
 EventUpdate.model_validate(EXAMPLE_PATCH)
+
+
+class DraftBody(BaseModel):
+    """An article to draft contacts from: its text and publication date (URL and publisher become the source)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=200_000, description="The article's text.")
+    published: dt.date = Field(
+        description="When the article was published (YYYY-MM-DD): dates are read against it."
+    )
+    url: str = Field(
+        default="", max_length=2000, description="The article's address (the events' source_url)."
+    )
+    publisher: str = Field(default="", max_length=200, description="Who published it (source_publisher).")
+
+
+class DraftItem(EventCreate):
+    """A candidate contact: the event fields as POST /api/events takes them, and where they came from."""
+
+    evidence: str = Field(description="The sentence the candidate came from.")
+    date_phrase: str = Field(description='The words its date was read from ("" when the text gives none).')
+    matches_event: int | None = Field(
+        description="The recorded event this is another report of (saving adds a source to it), or null."
+    )
+    new_officials: list[str] = Field(default_factory=list, description="Sides the record does not know yet.")
+    suggestions: dict[str, list[str]] = Field(
+        default_factory=dict, description="Per new side, recorded officials with a close name (did you mean)."
+    )
+
+
+class DraftList(BaseModel):
+    """The candidates an article yields; nothing is written."""
+
+    items: list[DraftItem]

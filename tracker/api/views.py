@@ -23,6 +23,9 @@ from tracker.api.schemas import (
     EXAMPLE_EVENT,
     EXAMPLE_PATCH,
     ChangePublic,
+    DraftBody,
+    DraftItem,
+    DraftList,
     ErrorBody,
     EventBody,
     EventHistory,
@@ -44,7 +47,7 @@ from tracker.extensions import csrf
 from tracker.filters import FILTER_PARAMS, parse_filters
 from tracker.forms import field_errors
 from tracker.models import DATE_FIELDS, MAX_ID, EventCreate, EventPublic, EventUpdate, SourceCreate
-from tracker.store import DuplicateError, InputError, StaleError, events, lanes, people, writes
+from tracker.store import DuplicateError, InputError, StaleError, drafts, events, lanes, people, writes
 from tracker.store import sources as stored_sources
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -583,6 +586,55 @@ def list_pairs() -> Response:
 
 
 # The OpenAPI document and the docs page ------------------------------------------------------
+
+
+EXAMPLE_DRAFT = {
+    "text": "Defense Secretary Lloyd Austin spoke by phone with Russian Defense Minister Sergei Shoigu on Friday.",
+    "published": "2022-05-13",
+    "url": "https://example.org/austin-shoigu",
+    "publisher": "Example News",
+}
+
+
+def draft_items(proposals: drafts.Proposals, source: drafts.ArticleSource) -> list[DraftItem]:
+    """The candidates as the API and the CLI give them."""
+    return [
+        DraftItem.model_validate(
+            {
+                **drafts.candidate_item(p.candidate, source),
+                "evidence": p.candidate.evidence,
+                "date_phrase": p.candidate.date_phrase,
+                "matches_event": p.matches_event,
+                "new_officials": p.candidate.new_officials,
+                "suggestions": p.suggestions,
+            }
+        )
+        for p in proposals.items
+        if not p.problem
+    ]
+
+
+@bp.post("/drafts")
+@_doc(Operation(DraftList, body=DraftBody, example=EXAMPLE_DRAFT))
+def create_draft() -> Response:
+    """Propose the contact events an article reports, writing nothing.
+
+    Each item holds the event fields as `POST /api/events` takes them (the article as their
+    source), the sentence it came from (`evidence`), the words its date was read from
+    (`date_phrase`, dates read against `published`) and `matches_event`: the recorded event it
+    is another report of, or null. Planned contacts, vague totals and contacts with third
+    parties are not proposed. 422 names each bad field.
+    """
+    body = _json_body()
+    try:
+        article = DraftBody.model_validate(body)
+    except ValidationError as exc:
+        raise ApiError(
+            422, "the article is not valid: see the message for each field", field_errors(exc)
+        ) from None
+    source = drafts.ArticleSource(article.url, article.publisher, article.published)
+    proposals = drafts.propose(get_session(), article.text, article.published, source)
+    return _json(DraftList(items=draft_items(proposals, source)))
 
 
 @bp.get("/openapi.json")

@@ -1,6 +1,7 @@
 """The HTML pages, a blueprint per area: ``timeline`` (the timeline, pairs and a pair), ``events``
 (record, view, edit, delete and download events), ``context``, ``officials`` (officials, posts,
-tenures), ``imports`` (CSV upload), ``accounts`` (logging in, API tokens, users) and ``site`` (error pages, plotly.js, what every page needs).
+tenures), ``imports`` (CSV upload), ``drafts`` (contacts drafted from an article), ``accounts`` (logging in,
+API tokens, users) and ``site`` (error pages, plotly.js, what every page needs).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every page blueprint."""
-    from tracker.pages import accounts, context, events, imports, officials, site, timeline
+    from tracker.pages import accounts, context, drafts, events, imports, officials, site, timeline
 
-    for area in (site, accounts, timeline, events, context, officials, imports):
+    for area in (site, accounts, timeline, events, context, officials, imports, drafts):
         area.init_app(app)
