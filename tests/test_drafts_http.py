@@ -168,8 +168,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
-def site() -> Iterator[str]:
-    """A local web server serving tests/data (a saved article page), in a thread."""
+def site(app: Flask) -> Iterator[str]:
+    """A local web server serving tests/data (a saved article page), in a thread; the app may fetch from it."""
+    app.config["DRAFTS_FETCH_PRIVATE"] = True
     handler = functools.partial(_Quiet, directory=str(HTML.parent))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -253,3 +254,15 @@ def test_a_name_close_to_a_recorded_one_is_suggested_and_asked_about(
     assert client.post("/drafts/save", data=data).status_code == 303
     names = {o["name"] for o in client.get("/api/officials").get_json()["items"]}
     assert "Vasily Gerasimov" in names
+
+
+def test_a_page_on_this_machine_or_a_private_network_is_not_fetched(
+    app: Flask, client: FlaskClient, site: str
+) -> None:
+    app.config["DRAFTS_FETCH_PRIVATE"] = (
+        False  # as in production: the server is no proxy into its own network
+    )
+    for url in (f"{site}/{HTML.name}", "http://10.0.0.1/article", "http://[::1]/x"):
+        response = client.post("/drafts", data={"url": url, "action": "fetch"})
+        assert response.status_code == 400, url
+        assert "private or local network" in response.get_data(as_text=True), url

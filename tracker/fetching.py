@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 
 import trafilatura
 from htmldate import find_date
@@ -48,15 +52,54 @@ def extract_article(html: str, url: str) -> Article:
     return Article(url, text, published, publisher)
 
 
-def fetch_article(url: str, *, timeout: float = TIMEOUT) -> Article:
-    """Fetch ``url`` and extract its article; ``FetchError`` saying why when it cannot."""
+def check_public(url: str) -> None:
+    """Refuse a URL whose host is this machine or a private network (the server must not be a proxy into it)."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if not host:
+        raise FetchError("the URL names no host")
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        raise FetchError(f"the host {host} could not be found") from None
+    for address in addresses:
+        ip = ipaddress.ip_address(str(address).split("%")[0])
+        if not ip.is_global:
+            raise FetchError(
+                f"the host {host} is on a private or local network ({ip}): paste the text instead"
+            )
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to another public http(s) address."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+        if not newurl.startswith(("http://", "https://")):
+            raise FetchError("the page redirects to an address that is not http(s)")
+        if self.public_only:
+            check_public(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    public_only = True
+
+
+def fetch_article(url: str, *, timeout: float = TIMEOUT, allow_private: bool = False) -> Article:
+    """Fetch ``url`` and extract its article; ``FetchError`` saying why when it cannot.
+
+    Hosts on private or local networks are refused unless ``allow_private`` (the
+    ``DRAFTS_FETCH_PRIVATE`` setting), redirects included.
+    """
     if not url.startswith(("http://", "https://")):
         raise FetchError("the URL must start with http:// or https://")
+    if not allow_private:
+        check_public(url)
     request = urllib.request.Request(
         url, headers={"User-Agent": "contact-timeline-tracker/1 (article drafting)"}
     )
+    redirects = _CheckedRedirects()
+    redirects.public_only = not allow_private
+    opener = urllib.request.build_opener(redirects)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only, checked above)
+        with opener.open(request, timeout=timeout) as response:
             kind = response.headers.get_content_type()
             if kind not in ("text/html", "application/xhtml+xml", "text/plain"):
                 raise FetchError(f"the page is {kind}, not an HTML article")

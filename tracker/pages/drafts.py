@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -96,7 +96,7 @@ def draft() -> tuple[str, int]:
     fetch_only = form.get("action") == "fetch"
     if article["url"] and (fetch_only or not article["text"]):
         try:
-            fetched = fetch_article(article["url"])
+            fetched = fetch_article(article["url"], allow_private=current_app.config["DRAFTS_FETCH_PRIVATE"])
         except FetchError as exc:
             errors["url"] = f"could not fetch the article: {exc}"
             return _page(400, article=article, errors=errors)
@@ -190,5 +190,6 @@ def save_draft() -> BaseResponse | tuple[str, int]:
 
 
 def init_app(app: Flask) -> None:
-    """Register the drafting pages."""
+    """Register the drafting pages; fetching from private networks is off unless set."""
+    app.config.setdefault("DRAFTS_FETCH_PRIVATE", False)
     app.register_blueprint(bp)
