@@ -9,7 +9,7 @@ from flask import Flask
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and configure the app: defaults, then ``FLASK_*`` variables, then ``test_config``."""
-    from tracker import api, auth, cli, db, importing, pages, security
+    from tracker import api, auth, cli, db, importing, pages, security, watching
     from tracker.extensions import csrf
 
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
@@ -29,5 +29,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     importing.init_app(app)
     pages.init_app(app)
     api.init_app(app)
+    watching.init_app(app)
     cli.init_app(app)
     return app

@@ -1,5 +1,5 @@
 """Flask commands: ``db-upgrade`` (alias ``init-db``), ``seed``, ``load-reference``, ``import-csv``, ``recompute``,
-``draft``, ``create-user``, ``backup``, ``restore``."""
+``draft``, ``check-alerts``, ``create-user``, ``backup``, ``restore``."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
-from tracker import csvio
+from tracker import csvio, watching
 from tracker.api.schemas import DraftList
 from tracker.api.views import draft_items
+from tracker.clock import today
 from tracker.csvio import RowError
 from tracker.db import current_revision, get_engine, get_session, upgrade_database, write_lock
 from tracker.importing import check_file, choices_from, count, import_rows
@@ -211,6 +212,26 @@ def import_csv_command(file: IO[bytes], dry_run: bool, new_names: str) -> None:
         click.echo(f"Imported {summary} ({officials}).")
 
 
+@click.command("check-alerts")
+@click.option(
+    "--as-of", "as_of", default=None, help="Measure silences to this day (YYYY-MM-DD); default today (UTC)."
+)
+@with_appcontext
+def check_alerts_command(as_of: str | None) -> None:
+    """Record every line whose alert level changed since the last check (safe to run from cron: idempotent).
+
+    Prints one line. Exit code 0: no line in alarm; 1: some line is in alarm; 2: the check failed.
+    """
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else today()
+    except ValueError:
+        raise click.BadParameter("give a date as YYYY-MM-DD", param_hint="--as-of") from None
+    result = watching.check_alerts(get_session(), as_of=day)
+    click.echo(result.summary(day))
+    if result.alarms:
+        raise SystemExit(1)
+
+
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
@@ -299,6 +320,7 @@ def draft_command(file: Path, published: dt.datetime, url: str, publisher: str, 
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(create_user_command)
+    app.cli.add_command(check_alerts_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(db_upgrade_command)

@@ -555,6 +555,27 @@ class LaneGap(SQLModel, table=True):
     refusals: int = 0
 
 
+class AlertChange(SQLModel, table=True):
+    """A lane's alert level changed (the state log ``flask check-alerts`` keeps): when, to what, and why."""
+
+    __tablename__ = "alert_change"
+    __table_args__ = (sa.Index("ix_alert_change_key_id", "mode", "key", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    mode: str = Field(default="post", max_length=10)
+    key: str = Field(max_length=50)
+    label: str = Field(default="", max_length=500)
+    #: the level before ("" when the lane was first seen) and after: none, ok, warn, alarm, archived
+    level_from: str = Field(default="", max_length=10)
+    level_to: str = Field(max_length=10)
+    reason: str = Field(default="", sa_type=sa.Text)
+    #: the day the lane entered the level (a threshold crossed), when known
+    since: dt.date | None = None
+    #: the day the check measured silences to
+    as_of: dt.date
+    recorded_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
 class User(SQLModel, table=True):
     """Someone who can log in: an editor changes the record, an admin also manages users."""
 

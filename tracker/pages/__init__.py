@@ -11,7 +11,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every page blueprint."""
-    from tracker.pages import accounts, context, drafts, events, imports, officials, site, timeline
+    from tracker.pages import accounts, context, drafts, events, feeds, imports, officials, site, timeline
 
-    for area in (site, accounts, timeline, events, context, officials, imports, drafts):
+    for area in (site, accounts, timeline, events, context, officials, imports, drafts, feeds):
         area.init_app(app)

@@ -1,0 +1,43 @@
+"""The state log of alert levels: each lane's changes of level, as ``flask check-alerts`` records them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from tracker.db import transaction
+from tracker.models import AlertChange
+
+
+def current_levels(session: Session, mode: str = "post") -> dict[str, str]:
+    """Each lane's level as last recorded."""
+    latest = (
+        sa.select(sa.func.max(col(AlertChange.id)))
+        .where(col(AlertChange.mode) == mode)
+        .group_by(col(AlertChange.key))
+        .scalar_subquery()
+    )
+    rows = session.exec(select(AlertChange).where(col(AlertChange.id).in_(latest)))
+    return {row.key: row.level_to for row in rows}
+
+
+def record(session: Session, changes: Sequence[AlertChange]) -> None:
+    """Store changes of level, all or none."""
+    with transaction(session):
+        session.add_all(changes)
+
+
+def recent(session: Session, *, limit: int = 100, key: str | None = None) -> list[AlertChange]:
+    """The latest changes of level, newest first (of one lane, when ``key`` is given)."""
+    stmt = select(AlertChange).order_by(col(AlertChange.id).desc()).limit(limit)
+    if key is not None:
+        stmt = stmt.where(AlertChange.key == key)
+    return list(session.exec(stmt))
+
+
+def newest_time(session: Session) -> dt.datetime | None:
+    found: dt.datetime | None = session.execute(sa.select(sa.func.max(col(AlertChange.recorded_at)))).scalar()
+    return found
