@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO
 
@@ -31,22 +31,39 @@ CONTEXT_COLUMNS = ("date", "title", "description", "source_url", "date_end", "co
 CONTEXT_OPTIONAL = ("description", "source_url", "date_end", "countries")
 
 
-class _Line:
-    """A file-like object whose ``write`` hands back what it was given."""
+#: About how many characters ``export_csv`` hands over at a time.
+CHUNK = 64 * 1024
 
-    def write(self, text: str) -> str:
-        return text
+
+def _cells(row: object, columns: tuple[str, ...]) -> Sequence[object]:
+    """A row's cells in ``columns`` order: a sequence (a database row) as it is, else by name."""
+    if isinstance(row, Sequence):
+        return row  # csv writes None as empty and dates in ISO 8601, as ``as_text`` does
+    if isinstance(row, dict):
+        return [as_text(row.get(c, "")) for c in columns]
+    return [as_text(getattr(row, c)) for c in columns]
 
 
 def export_csv(rows: Iterable[object], columns: tuple[str, ...] = COLUMNS) -> Iterator[str]:
-    """The CSV text of ``rows`` (objects, or dicts by column), header first, one line at a time (RFC 4180, CRLF)."""
-    writer = csv.writer(_Line())
-    yield writer.writerow(columns)
+    """The CSV text of ``rows`` (RFC 4180, CRLF): the header line, then whole lines about ``CHUNK`` characters at a time.
+
+    A row is an object with the columns as attributes, a dict by column, or a sequence of
+    values in ``columns`` order.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    yield out.getvalue()
+    out.seek(0)
+    out.truncate()
     for row in rows:
-        if isinstance(row, dict):
-            yield writer.writerow([as_text(row.get(c, "")) for c in columns])
-        else:
-            yield writer.writerow([as_text(getattr(row, c)) for c in columns])
+        writer.writerow(_cells(row, columns))
+        if out.tell() >= CHUNK:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    if out.tell():
+        yield out.getvalue()
 
 
 @dataclass(frozen=True, slots=True)

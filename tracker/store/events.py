@@ -18,6 +18,7 @@ from sqlmodel import Field, Session, col, select
 from tracker.countries import canonical_country, dyad_label
 from tracker.filters import EventFilter
 from tracker.models import (
+    EVENT_FIELDS,
     ContactEvent,
     EventBase,
     EventChange,
@@ -186,6 +187,34 @@ def iter_events(
     with Session(engine) as session:
         result = session.execute(event_select(flt).execution_options(yield_per=1000))
         yield from _rows(session, lanes, result)
+
+
+#: The CSV contract's columns: ``id`` and the event's fields (``tracker.csvio.COLUMNS``).
+EXPORT_COLUMNS = ("id", *EVENT_FIELDS)
+
+
+def export_select(flt: EventFilter | None = None) -> sa.Select[Any]:
+    """The events of ``flt`` as ``event_select`` has them, but just the CSV contract's columns, in its order.
+
+    Dates are read as the stored ISO 8601 text, so no cell needs converting on its way out.
+    """
+    stmt = event_select(flt)
+    columns = stmt.selected_columns
+    return stmt.with_only_columns(
+        *(
+            sa.cast(columns[name], sa.String).label(name) if name in _DATES else columns[name]
+            for name in EXPORT_COLUMNS
+        )
+    )
+
+
+_DATES = frozenset({"date", "date_end", "source_date"})
+
+
+def iter_export_rows(engine: sa.Engine, *, flt: EventFilter | None = None) -> Iterator[sa.Row[Any]]:
+    """The rows of ``export_select``, read in batches on a connection of their own (for streaming)."""
+    with engine.connect() as connection:
+        yield from connection.execution_options(yield_per=5000).execute(export_select(flt))
 
 
 #: The columns a list of events can be sorted by (then by date, then by id).
