@@ -738,15 +738,20 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
         wanted = [getattr(p.item, "id", None) for p in adding]
         taken = _taken_ids(session, [i for i in wanted if i is not None])
         events_table = _table(ContactEvent)
-        rows_with_ids: list[dict[str, Any]] = []
-        rows: list[dict[str, Any]] = []
-        order: list[tuple[bool, ItemPlan]] = []
+        history_table = _table(EventChange)
+        explicit: list[bool] = []
         used_ids: set[int] = set()
-        for p, want in zip(adding, wanted, strict=True):
+        for want in wanted:
+            explicit.append(want is not None and want not in taken and want not in used_ids)
+            if explicit[-1] and want is not None:
+                used_ids.add(want)
+
+        def event_values(p: ItemPlan, event_id: int) -> dict[str, Any]:
             a_id, b_id = officials.get(p.official_a, p.official_a), officials.get(p.official_b, p.official_b)
             a, b = people[a_id], people[b_id]
             values: dict[str, Any] = {name: getattr(p.item, name) for name in EventBase.model_fields}
             values.update(
+                id=event_id,
                 official_a_id=a_id,
                 official_b_id=b_id,
                 pair_key=person_pair_key(a_id, b_id),
@@ -764,42 +769,45 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
             values.update(post_a_id=lane.post_a_id, post_b_id=lane.post_b_id, lane_key=lane.key)
             for name in ("date_precision", "channel", "status"):
                 values[name] = str(values[name])
-            if want is not None and want not in taken and want not in used_ids:
-                values["id"] = want
-                used_ids.add(want)
-                rows_with_ids.append(values)
-                order.append((True, p))
-            else:
-                rows.append(values)
-                order.append((False, p))
+            lane_keys.add(lane.key)
+            pair_keys.add(values["pair_key"])
+            return values
+
+        def created(p: ItemPlan, event_id: int) -> dict[str, Any]:
+            a = people[officials.get(p.official_a, p.official_a)]
+            b = people[officials.get(p.official_b, p.official_b)]
+            changes = {k: ["", v] for k, v in _stored_text(p.item, a, b).items() if v}
+            return {
+                "event_id": event_id,
+                "changed_at": now,
+                "changed_by": by,
+                "action": "created",
+                "changes": changes,
+            }
+
+        # Rows are built and stored a chunk at a time (memory stays that of a chunk), those with
+        # their own ids first, so that fresh ids come after the largest.
         connection = session.connection()
-        new_ids: list[int] = []
-        if rows_with_ids:
-            connection.execute(events_table.insert(), rows_with_ids)
+        lane_keys: set[str] = set()
+        pair_keys: set[str] = set()
+        given = [
+            (p, want) for p, want, e in zip(adding, wanted, explicit, strict=True) if e and want is not None
+        ]
+        for chunk in _chunks(given):
+            connection.execute(events_table.insert(), [event_values(p, want) for p, want in chunk])
+        if given:
             _advance_id_sequence(session)
-        if rows:
-            # ids given here, so one executemany stores every row (RETURNING in order is a row at a time on SQLite)
-            new_ids = _next_event_ids(session, len(rows))
-            for values, new_id in zip(rows, new_ids, strict=True):
-                values["id"] = new_id
-            connection.execute(events_table.insert(), rows)
-        ids_iter = iter(new_ids)
-        id_of_item: dict[int, int] = {}
+        fresh = iter(_next_event_ids(session, len(adding) - len(given)) if len(adding) > len(given) else [])
+        ids = [
+            want if e and want is not None else next(fresh) for want, e in zip(wanted, explicit, strict=True)
+        ]
+        id_of_item = {p.index: event_id for p, event_id in zip(adding, ids, strict=True)}
+        for chunk in _chunks(list(zip(adding, ids, explicit, strict=True))):
+            rows = [event_values(p, event_id) for p, event_id, e in chunk if not e]
+            if rows:
+                connection.execute(events_table.insert(), rows)
+            connection.execute(history_table.insert(), [created(p, event_id) for p, event_id, _ in chunk])
         history: list[dict[str, Any]] = []
-        for (explicit, p), values in zip(order, _in_order(order, rows_with_ids, rows), strict=True):
-            event_id = values["id"] if explicit else next(ids_iter)
-            id_of_item[p.index] = event_id
-            a, b = people[values["official_a_id"]], people[values["official_b_id"]]
-            created = {k: ["", v] for k, v in _stored_text(p.item, a, b).items() if v}
-            history.append(
-                {
-                    "event_id": event_id,
-                    "changed_at": now,
-                    "changed_by": by,
-                    "action": "created",
-                    "changes": created,
-                }
-            )
         sources: list[dict[str, Any]] = []
         for p in plan.of("corroborate"):
             event_id = (
@@ -834,11 +842,10 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
         if sources:
             connection.execute(_table(EventSource).insert(), sources)
         if history:
-            connection.execute(_table(EventChange).insert(), history)
+            connection.execute(history_table.insert(), history)
         if touched:
             recompute_lanes(session, touched, commit=False)
-        added = [*rows_with_ids, *rows]
-        lanes.refresh(session, post={r["lane_key"] for r in added}, person={r["pair_key"] for r in added})
+        lanes.refresh(session, post=lane_keys, person=pair_keys)
         result.added = [id_of_item[p.index] for p in adding]
     result.existing = [p.index for p in plan.of("skip")]
     result.corroborating = [p.index for p in plan.of("corroborate")]
@@ -846,12 +853,13 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
     return result
 
 
-def _in_order(
-    order: list[tuple[bool, ItemPlan]], with_ids: list[dict[str, Any]], without: list[dict[str, Any]]
-) -> Iterable[dict[str, Any]]:
-    a, b = iter(with_ids), iter(without)
-    for explicit, _ in order:
-        yield next(a) if explicit else next(b)
+#: Rows stored per INSERT of an import.
+CHUNK = 2000
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 @dataclass(frozen=True, slots=True)
