@@ -156,9 +156,14 @@ def read_context_events(stream: IO[str]) -> tuple[list[tuple[int, ContextEventCr
     return [(n, e) for n, e in items if isinstance(e, ContextEventCreate)], errors
 
 
-def decode(data: bytes) -> io.StringIO:
-    """Text of an uploaded file: UTF-8 with or without a BOM, CRLF or LF line ends."""
-    return io.StringIO(data.decode("utf-8-sig"), newline="")
+def decode(data: bytes) -> IO[str]:
+    """Text of an uploaded file: UTF-8 with or without a BOM, CRLF or LF line ends.
+
+    ``UnicodeDecodeError`` (at once) when it is not UTF-8; the text is then read as it is
+    needed, so a large file is not held twice over as a string.
+    """
+    data.decode("utf-8-sig")  # raises at the first byte that is not UTF-8; the string is dropped
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
 
 
 def read_events_file(data: bytes) -> tuple[list[tuple[int, EventCreate]], list[RowError]]:
