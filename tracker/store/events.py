@@ -201,6 +201,45 @@ def iter_events(
         yield from _rows(session, lanes, result)
 
 
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A held event with just what date analysis reads (``analysis.ContactLike``)."""
+
+    id: int
+    date: dt.date
+    date_end: dt.date | None
+    date_precision: str
+    status: str
+    pair_key: str
+    earliest: dt.date | None
+    latest: dt.date | None
+
+
+def held_contacts(session: Session, *, flt: EventFilter | None = None) -> list[Contact]:
+    """The held events ``flt`` keeps, by date: their dates and bounds, no more."""
+    stmt = (
+        event_select(flt, sides=False)
+        .with_only_columns(
+            col(ContactEvent.id),
+            col(ContactEvent.date),
+            col(ContactEvent.date_end),
+            col(ContactEvent.date_precision),
+            col(ContactEvent.status),
+            col(ContactEvent.pair_key),
+            col(ContactEvent.earliest),
+            col(ContactEvent.latest),
+        )
+        .where(col(ContactEvent.status) == "held")
+    )
+    return [Contact(*r) for r in session.execute(stmt)]
+
+
+def side_names(session: Session, *, flt: EventFilter | None = None) -> list[tuple[str, str]]:
+    """The distinct (side A, side B) names of the events ``flt`` keeps, sorted."""
+    stmt = event_select(flt).order_by(None).with_only_columns(col(_A.name), col(_B.name)).distinct()
+    return sorted((a, b) for a, b in session.execute(stmt))
+
+
 #: The CSV contract's columns: ``id`` and the event's fields (``tracker.csvio.COLUMNS``).
 EXPORT_COLUMNS = ("id", *EVENT_FIELDS)
 
