@@ -1,249 +1,54 @@
-"""Time the CSV export, its memory, the timeline page and gap analysis against in-run baselines.
+"""Time the import, the CSV export, the pages and plotly.js at several sizes against in-run baselines.
 
 The machines are shared and noisy, so no figure stands alone: each is the median of a few
 repetitions, timed in turns with a baseline from the same run, and reported as a ratio to it.
-Run from the project root: ``python -m benchmarks [--quick] [--events N] [--repeat R]``.
+The data are ``benchmarks.synthetic`` rows; the app runs as it does in production: ``flask
+import-csv`` in a subprocess and the pages through a real gunicorn server.
+
+Run from the project root: ``python -m benchmarks [--quick] [--sizes 1e3,1e4,1e5] [--repeat R]
+[--markdown FILE] [--database-url URL]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
-import gc
-import io
-import math
+import gzip
+import http.client
+import json
+import os
 import platform
-import random
+import re
+import shutil
+import socket
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
-from flask import Flask
-from flask.testing import FlaskClient
-from sqlmodel import Session
+import sqlalchemy as sa
 
-from tracker import analysis, create_app, queries
-from tracker.csvio import COLUMNS
-from tracker.db import get_engine, make_engine, upgrade_database
-from tracker.models import EventCreate
+from benchmarks import synthetic
 
-SEED = 2024
-DEFAULT_EVENTS = 20_000
-QUICK_EVENTS = 2_000
-TIMELINE_EVENTS = 2_000
-QUICK_TIMELINE_EVENTS = 500
-TIMELINE_PAIRS = 40
-GAP_SIZES = (1_000, 10_000, 100_000)
-#: Events ``add_events`` stores per transaction while filling a database.
-BATCH = 1_000
+DEFAULT_SIZES = (1_000, 10_000, 100_000)
+QUICK_SIZES = (200, 1_000)
 MIB = 1024 * 1024
-#: Rows ``queries.iter_events`` reads at a time: memory is flat only beyond one batch.
-READ_BATCH = 1_000
-#: Most repetitions of a memory measurement (tracing is slow, and peaks vary little).
-MEMORY_RUNS = 3
+TIME = "/usr/bin/time"
+#: What plotly.js may cost over the wire on a first visit.
+PLOTLY_BUDGET = 1.6 * 1000 * 1000
+COLUMNS = (
+    "id,date,date_end,date_precision,official_a,role_a,country_a,official_b,role_b,country_b,"
+    "channel,status,initiated_by,summary,source_url,source_publisher,source_date"
+).split(",")
 
-
-# Synthetic data --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Side:
-    """An official as the synthetic events name them."""
-
-    name: str
-    role: str
-    country: str
-
-
-WEST = (
-    Side("Daniel Harper", "Secretary of Defense", "US"),
-    Side("Margaret Ellis", "Secretary of State", "US"),
-    Side("Robert Kline", "National Security Advisor", "US"),
-    Side("Susan Okafor", "Chairman of the Joint Chiefs of Staff", "US"),
-    Side("Thomas Reyes", "Commander of US Indo-Pacific forces", "US"),
-    Side("Fiona Grant", "Secretary of State for Defence", "UK"),
-    Side("Oliver Hughes", "Foreign Secretary", "UK"),
-    Side("Catherine Moss", "National Security Adviser", "UK"),
-    Side("James Whitfield", "Chief of the Defence Staff", "UK"),
-    Side("Helen Carter", "Ambassador to China", "UK"),
-)
-EAST = (
-    Side("Li Wenjun", "Minister of National Defense", "China"),
-    Side("Zhao Minghua", "Minister of Foreign Affairs", "China"),
-    Side("Chen Haoran", "Director of the Foreign Affairs Commission Office", "China"),
-    Side("Wang Jiayi", "Chief of the Joint Staff Department", "China"),
-    Side("Sun Lei", "Commander of the Southern Theater", "China"),
-    Side("Igor Petrov", "Minister of Defence", "Russia"),
-    Side("Anna Volkova", "Minister of Foreign Affairs", "Russia"),
-    Side("Nikolai Orlov", "Secretary of the Security Council", "Russia"),
-    Side("Pavel Sokolov", "Chief of the General Staff", "Russia"),
-    Side("Dmitri Lebedev", "Ambassador to the United States", "Russia"),
-)
-PUBLISHERS = {
-    "US": ("U.S. Department of Defense", "https://www.defense.gov/News/Releases/Release/Article/"),
-    "UK": ("UK Ministry of Defence", "https://www.gov.uk/government/news/"),
-    "China": ("Ministry of National Defense of the PRC", "http://eng.mod.gov.cn/xb/News_213114/"),
-    "Russia": ("Ministry of Defence of the Russian Federation", "https://eng.mil.ru/en/news_page/country/"),
-}
-TOPICS = (
-    "incident in the South China Sea",
-    "drone downed over the Black Sea",
-    "notification of missile tests",
-    "maritime safety agreement",
-    "exchange of detained nationals",
-    "upgrade of the military hotline",
-)
-SUMMARIES = (
-    'Discussed the {topic}; both sides "agreed to keep channels open".',
-    "Raised the {topic}, and asked for a follow-up call within the month.",
-    "Exchanged views on the {topic}, arms control and crisis communication.",
-    "Readout: the {topic} was discussed at length, without agreement.",
-)
-FIRST_DAY = dt.date(2015, 1, 1)
-TEN_YEARS = 3_653
-CHANNELS = ("phone", "video", "in_person", "hotline", "letter", "other")
-CHANNEL_WEIGHTS = (40, 20, 20, 10, 5, 5)
-STATUSES = ("held", "attempted", "refused", "unknown")
-STATUS_WEIGHTS = (75, 12, 8, 5)
-PRECISIONS = ("day", "week", "month", "approximate")
-PRECISION_WEIGHTS = (85, 5, 5, 5)
-
-
-def synthetic_events(count: int, rng: random.Random, *, pairs: int | None = None) -> list[EventCreate]:
-    """``count`` valid events between officials of rival sides, dated over ten years.
-
-    With ``pairs`` the events fall on that many pairs chosen at random, else on any of the 100.
-    """
-    every_pair = [(west, east) for west in WEST for east in EAST]
-    chosen = rng.sample(every_pair, pairs) if pairs is not None else every_pair
-    return [_event(rng, *rng.choice(chosen)) for _ in range(count)]
-
-
-def _event(rng: random.Random, west: Side, east: Side) -> EventCreate:
-    a, b = (west, east) if rng.random() < 0.5 else (east, west)
-    day = FIRST_DAY + dt.timedelta(days=rng.randrange(TEN_YEARS))
-    precision = rng.choices(PRECISIONS, PRECISION_WEIGHTS)[0]
-    spans = precision == "day" and rng.random() < 0.05
-    publisher, url = PUBLISHERS[a.country]
-    return EventCreate.model_validate(
-        {
-            "date": day,
-            "date_end": day + dt.timedelta(days=rng.randint(1, 3)) if spans else None,
-            "date_precision": precision,
-            "official_a": a.name,
-            "role_a": a.role,
-            "country_a": a.country,
-            "official_b": b.name,
-            "role_b": b.role,
-            "country_b": b.country,
-            "channel": rng.choices(CHANNELS, CHANNEL_WEIGHTS)[0],
-            "status": rng.choices(STATUSES, STATUS_WEIGHTS)[0],
-            "initiated_by": rng.choice((a.name, b.name, "")),
-            "summary": rng.choice(SUMMARIES).format(topic=rng.choice(TOPICS)),
-            "source_url": f"{url}{rng.randrange(10**6, 10**7)}/",
-            "source_publisher": publisher,
-            "source_date": day + dt.timedelta(days=rng.randint(0, 2)),
-        }
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class PlainEvent:
-    """An event of one pair with just the fields ``analysis.gaps`` reads."""
-
-    id: int
-    date: dt.date
-    date_end: dt.date | None
-    date_precision: str
-    status: str
-    pair_key: str
-
-
-def one_pair_events(count: int, rng: random.Random) -> list[PlainEvent]:
-    """``count`` events of one pair over 35 years, in random order (so sorting has work to do)."""
-    first = dt.date(1990, 1, 1)
-    return [
-        PlainEvent(
-            id=i + 1,
-            date=first + dt.timedelta(days=rng.randrange(35 * 365)),
-            date_end=None,
-            date_precision=rng.choices(PRECISIONS, PRECISION_WEIGHTS)[0],
-            status=rng.choices(STATUSES, STATUS_WEIGHTS)[0],
-            pair_key="1:2",
-        )
-        for i in range(count)
-    ]
-
-
-# Databases and the app -------------------------------------------------------------------------
-
-
-def progress(text: str, *, done: bool) -> None:
-    """Show progress on stderr: rewritten in place on a terminal, else only when done."""
-    if sys.stderr.isatty():
-        sys.stderr.write("\r" + text + ("\n" if done else ""))
-    elif done:
-        sys.stderr.write(text + "\n")
-    sys.stderr.flush()
-
-
-def fill_database(url: str, items: Sequence[EventCreate], what: str) -> None:
-    """Migrate a fresh database at ``url`` and store ``items`` through the one write path."""
-    engine = make_engine(url)
-    try:
-        upgrade_database(engine)
-        started = time.perf_counter()
-        if not sys.stderr.isatty():
-            sys.stderr.write(f"storing {what}: {len(items):,} events through queries.add_events ...\n")
-        for first in range(0, len(items), BATCH):
-            with Session(engine) as session:
-                queries.add_events(session, items[first : first + BATCH])
-            stored = min(first + BATCH, len(items))
-            rate = stored / (time.perf_counter() - started)
-            done = stored == len(items)
-            progress(f"storing {what}: {stored:,}/{len(items):,} events ({rate:,.0f} events/s)", done=done)
-    finally:
-        engine.dispose()
-
-
-@contextmanager
-def tracker_app(url: str) -> Iterator[Flask]:
-    """The app on the database at ``url``; its engine is disposed of afterwards."""
-    app = create_app({"DATABASE_URL": url, "TESTING": True})
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            get_engine().dispose()
-
-
-def stream_csv(client: FlaskClient, events: int) -> int:
-    """Stream ``/events.csv`` chunk by chunk, keeping no chunk; the number of lines read."""
-    response = client.get("/events.csv")
-    try:
-        if response.status_code != 200:
-            raise RuntimeError(f"/events.csv answered {response.status}")
-        lines = 0
-        # the test client hands over the app's iterator of encoded chunks, unbuffered
-        for chunk in cast("Iterable[bytes]", response.response):
-            lines += chunk.count(b"\n")
-    finally:
-        response.close()
-    if lines != events + 1:
-        raise RuntimeError(f"/events.csv streamed {lines} lines, expected {events + 1}")
-    return lines
-
-
-BASELINE_SQL = """
+#: The export's rows by a plain join: what ``/events.csv`` is measured against.
+EXPORT_SQL = """
 SELECT e.id, e.date, e.date_end, e.date_precision, a.name, e.role_a, a.country, b.name, e.role_b,
        b.country, e.channel, e.status, coalesce(i.name, ''), e.summary, e.source_url,
        e.source_publisher, e.source_date
@@ -256,73 +61,7 @@ ORDER BY e.date, e.id
 """
 
 
-def csv_baseline(path: Path, columns: Sequence[str], events: int) -> int:
-    """The same rows by a plain ``sqlite3`` SELECT, written with ``csv.writer`` into memory."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    connection = sqlite3.connect(path)
-    try:
-        rows = 0
-        for row in connection.execute(BASELINE_SQL):
-            writer.writerow(row)
-            rows += 1
-    finally:
-        connection.close()
-    if rows != events:
-        raise RuntimeError(f"the baseline SELECT read {rows} rows, expected {events}")
-    return rows
-
-
-def get_page(client: FlaskClient, path: str) -> int:
-    """GET ``path`` in full; the size of the page in bytes."""
-    response = client.get(path)
-    if response.status_code != 200:
-        raise RuntimeError(f"{path} answered {response.status}")
-    return len(response.data)
-
-
 # Measuring -------------------------------------------------------------------------------------
-
-
-def timed(fn: Callable[[], object]) -> float:
-    """Seconds one call of ``fn`` takes, after a garbage collection."""
-    gc.collect()
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
-
-
-def median_times(subjects: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
-    """Median seconds of each callable: one unmeasured call each, then ``repeat`` rounds in turns.
-
-    Taking turns spreads the machine's slow moments over subject and baseline alike.
-    """
-    for fn in subjects.values():
-        fn()
-    times: dict[str, list[float]] = {name: [] for name in subjects}
-    for _ in range(repeat):
-        for name, fn in subjects.items():
-            times[name].append(timed(fn))
-    return {name: statistics.median(values) for name, values in times.items()}
-
-
-def peak_memory(fn: Callable[[], object], repeat: int) -> float:
-    """Median peak of memory traced by ``tracemalloc`` during ``fn``, in bytes, after a warm-up call."""
-    fn()
-    peaks = []
-    for _ in range(repeat):
-        gc.collect()
-        tracemalloc.start()
-        try:
-            fn()
-            peaks.append(tracemalloc.get_traced_memory()[1])
-        finally:
-            tracemalloc.stop()
-    return statistics.median(peaks)
-
-
-# Benchmarks ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -342,128 +81,369 @@ def seconds(value: float) -> str:
         return f"{value:.2f} s"
     if value >= 1e-3:
         return f"{value * 1e3:.1f} ms"
-    return f"{value * 1e6:.1f} us"
+    return f"{value * 1e6:.0f} us"
 
 
-def bench_csv_export(client: FlaskClient, path: Path, events: int, repeat: int) -> Result:
-    """Streaming ``/events.csv`` against a plain SELECT written with ``csv.writer``."""
-    times = median_times(
-        {
-            "baseline": lambda: csv_baseline(path, COLUMNS, events),
-            "export": lambda: stream_csv(client, events),
-        },
-        repeat,
-    )
-    export, baseline = times["export"], times["baseline"]
-    return Result(
-        f"CSV export, GET /events.csv, N={events:,}",
-        f"{seconds(export)} ({events / export:,.0f} rows/s)",
-        f"sqlite3 + csv.writer {seconds(baseline)} ({events / baseline:,.0f} rows/s)",
-        export / baseline,
-    )
+def size_label(n: int) -> str:
+    """1000 -> '1e3', 25000 -> '25,000'."""
+    exponent = len(str(n)) - 1
+    return f"1e{exponent}" if n == 10**exponent else f"{n:,}"
 
 
-def bench_csv_memory(big: FlaskClient, small: FlaskClient, events: int, repeat: int) -> Result:
-    """Peak traced memory while streaming the export of N events against N/10 events."""
-    runs = min(repeat, MEMORY_RUNS)
-    peak_big = peak_memory(lambda: stream_csv(big, events), runs)
-    peak_small = peak_memory(lambda: stream_csv(small, events // 10), runs)
-    return Result(
-        f"CSV export peak memory, N={events:,}",
-        f"{peak_big / MIB:.2f} MiB",
-        f"N/10={events // 10:,}: {peak_small / MIB:.2f} MiB",
-        peak_big / peak_small,
-        "~1 if streamed; ~10 if buffered"
-        if events // 10 >= READ_BATCH
-        else f"not telling: N/10 is under one {READ_BATCH:,}-row read batch",
-    )
+def in_turns(subjects: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
+    """Seconds of each callable over ``repeat`` rounds taken in turns (after one unmeasured call each).
 
-
-def bench_timeline(client: FlaskClient, app: Flask, events: int, repeat: int) -> list[Result]:
-    """The timeline page and the pair statistics, each against ``queries.list_events`` alone."""
-    with app.app_context():
-        engine = get_engine()
-
-    def list_events() -> list[queries.EventRow]:
-        with Session(engine) as session:
-            return queries.list_events(session, lanes="post")  # the page's default lanes
-
-    rows = list_events()
-    lanes = len({row.pair_key for row in rows})
-    as_of = dt.datetime.now(dt.UTC).date()
-    times = median_times(
-        {
-            "list_events": list_events,
-            "page": lambda: get_page(client, "/"),
-            "stats": lambda: analysis.all_pair_stats(rows, as_of=as_of),
-        },
-        repeat,
-    )
-    baseline = f"list_events {seconds(times['list_events'])}"
-    size = get_page(client, "/") / 1024
-    return [
-        Result(
-            f"Timeline page, GET /, {events:,} events, {lanes} pairs",
-            seconds(times["page"]),
-            baseline,
-            times["page"] / times["list_events"],
-            f"page of {size:,.0f} KiB with Plotly figures",
-        ),
-        Result(
-            "analysis.all_pair_stats on the same events",
-            seconds(times["stats"]),
-            baseline,
-            times["stats"] / times["list_events"],
-        ),
-    ]
-
-
-def bench_gaps(sizes: Sequence[int], repeat: int, rng: random.Random, *, work: int) -> list[Result]:
-    """``analysis.gaps`` per event on one pair of each size, against the smallest size.
-
-    Each measurement handles about ``work`` events (small sizes run several times), so every
-    size is timed over a similar stretch.
+    Taking turns spreads the machine's slow moments over subject and baseline alike.
     """
-    data = {size: one_pair_events(size, rng) for size in sizes}
-    loops = {size: max(1, work // size) for size in sizes}
+    for fn in subjects.values():
+        fn()
+    times: dict[str, list[float]] = {name: [] for name in subjects}
+    for _ in range(repeat):
+        for name, fn in subjects.items():
+            started = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - started)
+    return times
 
-    def run(size: int) -> Callable[[], object]:
-        return lambda: [analysis.gaps(data[size]) for _ in range(loops[size])]
 
-    times = median_times({str(size): run(size) for size in sizes}, repeat)
-    per_event = {size: times[str(size)] / (loops[size] * size) for size in sizes}
-    smallest = sizes[0]
-    return [
-        Result(
-            f"analysis.gaps, {size:,} events of one pair",
-            f"{seconds(per_event[size])}/event",
-            f"{smallest:,} events: {seconds(per_event[smallest])}/event",
-            per_event[size] / per_event[smallest],
-            f"~1 ideal; a pure n log n sort: {_log_ratio(size, smallest):.2f}" if size != smallest else "",
+def medians(times: dict[str, list[float]]) -> dict[str, float]:
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def progress(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+# Databases -------------------------------------------------------------------------------------
+
+
+def tracker_env(url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(FLASK_DATABASE_URL=url, FLASK_SECRET_KEY="benchmark", FLASK_APP="tracker")
+    return env
+
+
+def flask(url: str, *args: str) -> list[str]:
+    return [sys.executable, "-m", "flask", "--app", "tracker", *args]
+
+
+def fresh_database(url: str) -> None:
+    """An empty, migrated database at ``url`` (every table of an earlier run dropped)."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    else:
+        engine = sa.create_engine(url)
+        try:
+            meta = sa.MetaData()
+            meta.reflect(engine)
+            meta.drop_all(engine)
+        finally:
+            engine.dispose()
+    subprocess.run(flask(url, "db-upgrade"), env=tracker_env(url), check=True, capture_output=True)
+
+
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Run ``command``: (wall seconds, peak resident memory in bytes)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
+        wrapped = [TIME, "-f", "%M", "-o", out.name, *command] if Path(TIME).exists() else command
+        started = time.perf_counter()
+        done = subprocess.run(wrapped, env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - started
+        if done.returncode:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+        text = out.read().strip().splitlines()
+    peak = int(text[-1]) * 1024 if text and text[-1].isdigit() else 0
+    return wall, peak
+
+
+def import_csv(url: str, path: Path) -> tuple[float, int]:
+    """``flask import-csv`` of ``path`` into a fresh database: (seconds, peak RSS)."""
+    fresh_database(url)
+    return run_measured(flask(url, "import-csv", "--new-names", "new", str(path)), tracker_env(url))
+
+
+def executemany_baseline(path: Path) -> None:
+    """The same rows read with ``csv.reader`` and stored by one ``sqlite3`` executemany into a bare table."""
+    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
+        connection = sqlite3.connect(Path(tmp) / "bare.sqlite3")
+        try:
+            cells = ", ".join(f"{c} TEXT" for c in COLUMNS[1:])
+            connection.execute(f"CREATE TABLE event (id INTEGER PRIMARY KEY, {cells})")
+            with path.open(newline="", encoding="utf-8") as f:
+                rows = csv.reader(f)
+                next(rows)
+                marks = ", ".join("?" * len(COLUMNS))
+                connection.executemany(
+                    f"INSERT INTO event VALUES ({marks})", (r if r[0] else [None, *r[1:]] for r in rows)
+                )
+            connection.commit()
+        finally:
+            connection.close()
+
+
+# A server --------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def gunicorn(app: str, env: dict[str, str], workers: int = 2) -> Iterator[int]:
+    """A gunicorn server of ``app`` on a free port, until the block ends; yields the port."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "600",
+            app,
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn {app} did not start") from None
+                time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    status: int
+    wire_bytes: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def fetch(port: int, path: str, *, gzip_ok: bool = False, keep: bool = True) -> Fetched:
+    """GET ``path`` in full: status, bytes over the wire, headers, and the body (decompressed; empty unless ``keep``)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    try:
+        connection.request("GET", path, headers={"Accept-Encoding": "gzip" if gzip_ok else "identity"})
+        response = connection.getresponse()
+        wire = 0
+        chunks = []
+        while chunk := response.read(65536):
+            wire += len(chunk)
+            if keep:
+                chunks.append(chunk)
+        headers = {k.lower(): v for k, v in response.getheaders()}
+    finally:
+        connection.close()
+    body = b"".join(chunks)
+    if body and headers.get("content-encoding") == "gzip":
+        body = gzip.decompress(body)
+    if response.status != 200:
+        raise RuntimeError(f"{path} answered {response.status}")
+    return Fetched(response.status, wire, headers, body)
+
+
+# Benchmarks ------------------------------------------------------------------------------------
+
+
+def bench_import(url: str, path: Path, n: int, repeat: int) -> Result:
+    times: dict[str, list[float]] = {"import": [], "baseline": []}
+    peaks: list[int] = []
+    for _ in range(repeat):
+        wall, peak = import_csv(url, path)
+        times["import"].append(wall)
+        peaks.append(peak)
+        started = time.perf_counter()
+        executemany_baseline(path)
+        times["baseline"].append(time.perf_counter() - started)
+    m = medians(times)
+    return Result(
+        f"import-csv, {size_label(n)} rows",
+        f"{seconds(m['import'])}, peak RSS {statistics.median(peaks) / MIB:.0f} MiB",
+        f"sqlite3 executemany {seconds(m['baseline'])}",
+        m["import"] / m["baseline"],
+        "subprocess, interpreter start included",
+    )
+
+
+def export_baseline(url: str) -> Callable[[], object]:
+    """``sqlite3 -csv`` of the export's join (SQLite), or the join through SQLAlchemy and ``csv.writer``."""
+    if url.startswith("sqlite:///") and shutil.which("sqlite3"):
+        database = url.removeprefix("sqlite:///")
+
+        def cli() -> None:
+            subprocess.run(
+                ["sqlite3", "-csv", "-header", database, EXPORT_SQL], check=True, stdout=subprocess.DEVNULL
+            )
+
+        return cli
+    engine = sa.create_engine(url)
+
+    def plain() -> None:
+        with engine.connect() as connection, open(os.devnull, "w", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(COLUMNS)
+            writer.writerows(connection.execution_options(yield_per=5000).execute(sa.text(EXPORT_SQL)))
+
+    return plain
+
+
+def bench_export(port: int, url: str, n: int, repeat: int) -> Result:
+    fetch(port, "/events.csv", keep=False)
+    times = medians(
+        in_turns(
+            {"export": lambda: fetch(port, "/events.csv", keep=False), "baseline": export_baseline(url)},
+            repeat,
         )
-        for size in sizes
-    ]
+    )
+    name = "sqlite3 -csv" if url.startswith("sqlite") else "plain SELECT + csv.writer"
+    return Result(
+        f"GET /events.csv, {size_label(n)} rows",
+        f"{seconds(times['export'])} ({n / times['export']:,.0f} rows/s)",
+        f"{name} {seconds(times['baseline'])}",
+        times["export"] / times["baseline"],
+        "streamed through gunicorn",
+    )
 
 
-def _log_ratio(size: int, smallest: int) -> float:
-    """How much more a sort costs per element at ``size`` than at ``smallest`` (log n / log n0)."""
-    return math.log(size) / math.log(smallest)
+def page_paths(port: int) -> dict[str, str]:
+    """The pages measured at every size: the timeline, the pairs board, its busiest pair, the pairs API."""
+    pairs = json.loads(fetch(port, "/api/pairs").body)["items"]
+    busiest = max(pairs, key=lambda p: p.get("held") or 0)["pair_key"] if pairs else ""
+    paths = {"/": "/", "/pairs": "/pairs", "/api/pairs": "/api/pairs"}
+    if busiest:
+        paths["/pairs/<busiest>"] = f"/pairs/{busiest}"
+    return paths
+
+
+def measure_pages(port: int, repeat: int) -> dict[str, tuple[float, int]]:
+    """Median seconds and gzipped wire bytes of each page."""
+    paths = page_paths(port)
+    times = medians(in_turns({name: (lambda p=path: fetch(port, p)) for name, path in paths.items()}, repeat))
+    return {name: (times[name], fetch(port, paths[name], gzip_ok=True).wire_bytes) for name in paths}
+
+
+def page_results(pages: dict[int, dict[str, tuple[float, int]]]) -> list[Result]:
+    sizes = sorted(pages)
+    smallest = sizes[0]
+    results = []
+    for name in pages[smallest]:
+        for n in sizes:
+            if name not in pages[n]:
+                continue
+            t, wire = pages[n][name]
+            t0 = pages[smallest][name][0]
+            results.append(
+                Result(
+                    f"GET {name}, {size_label(n)} events",
+                    f"{seconds(t)}, {wire / 1024:,.0f} KiB over the wire",
+                    f"at {size_label(smallest)}: {seconds(t0)}",
+                    t / t0,
+                    "ratio between sizes",
+                )
+            )
+    return results
+
+
+def bench_plotly(port: int) -> Result:
+    html = fetch(port, "/").body.decode()
+    found = re.search(r'src="([^"]*plotly[^"]*\.js)"', html)
+    if not found:
+        raise RuntimeError("the timeline page loads no plotly.js")
+    path = found.group(1)
+    plain = fetch(port, path)
+    zipped = fetch(port, path, gzip_ok=True)
+    if zipped.body != plain.body:
+        raise RuntimeError("plotly.js decompressed is not plotly.js")
+    return Result(
+        "plotly.js over the wire (gzip accepted)",
+        f"{zipped.wire_bytes / 1e6:.2f} MB ({zipped.headers.get('content-encoding', 'identity')})",
+        f"budget {PLOTLY_BUDGET / 1e6:.1f} MB; uncompressed {plain.wire_bytes / 1e6:.2f} MB",
+        zipped.wire_bytes / PLOTLY_BUDGET,
+        f"Cache-Control: {zipped.headers.get('cache-control', '(none)')}",
+    )
+
+
+HELLO = """
+from flask import Flask
+app = Flask(__name__)
+@app.get("/")
+def hello():
+    return "Hello, World!"
+"""
+
+
+def bench_wrk(port: int, env: dict[str, str], n: int, seconds_each: int) -> list[Result]:
+    """Requests per second under ``wrk -c16`` against a Flask hello-world under the same gunicorn."""
+    if not shutil.which("wrk"):
+        return []
+
+    def rate(p: int, path: str) -> float:
+        out = subprocess.run(
+            ["wrk", "-t2", "-c16", f"-d{seconds_each}s", f"http://127.0.0.1:{p}{path}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        return float(found.group(1)) if found else 0.0
+
+    with tempfile.TemporaryDirectory(prefix="tracker-hello-") as tmp:
+        Path(tmp, "hello.py").write_text(HELLO)
+        hello_env = dict(env, PYTHONPATH=tmp)
+        with gunicorn("hello:app", hello_env) as hello_port:
+            hello = rate(hello_port, "/")
+    results = []
+    for path in ("/", "/events.csv?status=refused", "/api/events"):
+        r = rate(port, path)
+        results.append(
+            Result(
+                f"wrk -c16 GET {path}, {size_label(n)} events",
+                f"{r:,.0f} req/s",
+                f"hello-world {hello:,.0f} req/s",
+                hello / r if r else float("inf"),
+                "ratio = hello-world rate / page rate",
+            )
+        )
+    return results
 
 
 # Report ----------------------------------------------------------------------------------------
 
 
 def say(text: str = "") -> None:
-    """Write a line of the report to stdout."""
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
 
 
+HEADER = ("benchmark", "measured (median)", "baseline (median)", "ratio", "note")
+
+
+def cells(results: Sequence[Result]) -> list[tuple[str, ...]]:
+    return [(r.benchmark, r.measured, r.baseline, f"{r.ratio:.2f}x", r.note) for r in results]
+
+
 def table(results: Sequence[Result]) -> str:
     """The results as a plain-text table with aligned columns."""
-    header = ("benchmark", "measured (median)", "baseline (median)", "ratio", "note")
-    cells = [header] + [(r.benchmark, r.measured, r.baseline, f"{r.ratio:.2f}x", r.note) for r in results]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    rows = [HEADER, *cells(results)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
 
     def line(row: Sequence[str]) -> str:
         parts = [
@@ -472,75 +452,94 @@ def table(results: Sequence[Result]) -> str:
         return "  ".join(parts).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(header), rule, *(line(row) for row in cells[1:])])
+    return "\n".join([line(HEADER), rule, *(line(row) for row in rows[1:])])
+
+
+def markdown(results: Sequence[Result], preamble: Sequence[str]) -> str:
+    lines = [*preamble, "", "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells(results)]
+    return "\n".join(lines) + "\n"
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(sorted({int(float(part)) for part in text.split(",") if part.strip()}))
+    except ValueError:
+        raise argparse.ArgumentTypeError("sizes are numbers such as 1e3,1e4,1e5") from None
+    if not sizes or sizes[0] < 10:
+        raise argparse.ArgumentTypeError("every size must be at least 10")
+    return sizes
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    def positive(text: str) -> int:
-        value = int(text)
-        if value < 10:
-            raise argparse.ArgumentTypeError("must be at least 10")
-        return value
-
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Benchmarks of the tracker, each reported as a ratio to a baseline timed in the same run.",
     )
-    parser.add_argument("--quick", action="store_true", help="small sizes and one repetition: a smoke run")
     parser.add_argument(
-        "--events", type=positive, metavar="N", help=f"events for the CSV export (default {DEFAULT_EVENTS:,})"
+        "--quick", action="store_true", help=f"sizes {QUICK_SIZES} and one repetition: a smoke run"
     )
-    parser.add_argument("--repeat", type=int, metavar="R", help="measured repetitions (default 5, quick 1)")
+    parser.add_argument(
+        "--sizes", type=parse_sizes, help="event counts, e.g. 1e3,1e4,1e5 (default 1e3,1e4,1e5)"
+    )
+    parser.add_argument("--repeat", type=int, metavar="R", help="measured repetitions (default 3, quick 1)")
+    parser.add_argument("--markdown", type=Path, metavar="FILE", help="also write the table as markdown")
+    parser.add_argument(
+        "--database-url", metavar="URL", help="run on this database (emptied!) instead of SQLite files"
+    )
+    parser.add_argument(
+        "--wrk", type=int, metavar="SECONDS", default=0, help="also load-test with wrk at 1e4"
+    )
+    parser.add_argument(
+        "--import-max", type=int, default=100_000, metavar="N", help="largest size imported in full"
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every benchmark and print the report; an exception (exit status 1) means a crash."""
     args = parse_args(argv)
-    events = args.events or (QUICK_EVENTS if args.quick else DEFAULT_EVENTS)
-    repeat = max(1, args.repeat or (1 if args.quick else 5))
-    timeline_events = QUICK_TIMELINE_EVENTS if args.quick else TIMELINE_EVENTS
-    rng = random.Random(SEED)
+    sizes = args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)
+    repeat = max(1, args.repeat or (1 if args.quick else 3))
     started = time.perf_counter()
-
-    say("Contact timeline tracker benchmarks" + (" (quick)" if args.quick else ""))
-    say(
-        f"Python {platform.python_version()} ({platform.python_implementation()}), "
-        f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.machine()}"
-    )
-    say(
-        f"N = {events:,} events (N/10 = {events // 10:,}); timeline {timeline_events:,} events over "
-        f"{TIMELINE_PAIRS} pairs; gaps on {', '.join(f'{s:,}' for s in GAP_SIZES)} events; "
-        f"median of {repeat} run(s) after a warm-up (memory: {min(repeat, MEMORY_RUNS)}); seed {SEED}"
-    )
+    preamble = [
+        "Contact timeline tracker benchmarks" + (" (quick)" if args.quick else ""),
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+        f"sizes {', '.join(size_label(n) for n in sizes)}; median of {repeat} run(s); "
+        f"database {'PostgreSQL/other' if args.database_url else 'SQLite'}",
+    ]
+    for line in preamble:
+        say(line)
     say()
-
     results: list[Result] = []
+    pages: dict[int, dict[str, tuple[float, int]]] = {}
     with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
-        paths = {name: Path(tmp) / f"{name}.sqlite3" for name in ("big", "small", "timeline")}
-        urls = {name: f"sqlite:///{path}" for name, path in paths.items()}
-        fill_database(urls["big"], synthetic_events(events, rng), "N")
-        fill_database(urls["small"], synthetic_events(events // 10, rng), "N/10")
-        fill_database(
-            urls["timeline"], synthetic_events(timeline_events, rng, pairs=TIMELINE_PAIRS), "timeline"
-        )
-
-        with tracker_app(urls["big"]) as big, tracker_app(urls["small"]) as small:
-            sys.stderr.write("timing the CSV export ...\n")
-            results.append(bench_csv_export(big.test_client(), paths["big"], events, repeat))
-            sys.stderr.write("tracing memory of the CSV export ...\n")
-            results.append(bench_csv_memory(big.test_client(), small.test_client(), events, repeat))
-        with tracker_app(urls["timeline"]) as app:
-            sys.stderr.write("timing the timeline page ...\n")
-            results.extend(bench_timeline(app.test_client(), app, timeline_events, repeat))
-
-    sys.stderr.write("timing gap analysis ...\n")
-    work = GAP_SIZES[1] if args.quick else GAP_SIZES[-1]
-    results.extend(bench_gaps(GAP_SIZES, repeat, rng, work=work))
-
+        for n in sizes:
+            csv_path = Path(tmp) / f"events-{n}.csv"
+            synthetic.write_csv(csv_path, n)
+            url = args.database_url or f"sqlite:///{Path(tmp) / f'tracker-{n}.sqlite3'}"
+            if n <= args.import_max:
+                progress(f"importing {n:,} rows ({repeat} run(s)) ...")
+                results.append(bench_import(url, csv_path, n, repeat))
+            else:
+                progress(f"importing {n:,} rows once (over --import-max: not timed) ...")
+                import_csv(url, csv_path)
+            env = tracker_env(url)
+            with gunicorn("tracker:create_app()", env) as port:
+                progress(f"timing /events.csv and the pages at {n:,} ...")
+                results.append(bench_export(port, url, n, repeat))
+                pages[n] = measure_pages(port, repeat)
+                if n == sizes[0]:
+                    results.append(bench_plotly(port))
+                if args.wrk and n == 10_000:
+                    results.extend(bench_wrk(port, env, n, args.wrk))
+    results.extend(page_results(pages))
     say(table(results))
     say()
     say(f"ratio = measured / baseline, both timed in this run; total {time.perf_counter() - started:.0f} s")
+    if args.markdown:
+        args.markdown.write_text(markdown(results, preamble))
     return 0
 
 

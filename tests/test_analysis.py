@@ -347,3 +347,18 @@ def test_current_silence_counts_from_whichever_held_contact_may_be_last() -> Non
 def test_response_days_bound_by_the_first_certain_contact() -> None:
     events = [Ev(1, D(2022, 1, 10)), Ev(2, D(2022, 5, 1), date_precision="month"), Ev(3, D(2022, 5, 20))]
     assert response_days(D(2022, 5, 10), events) == (1, 10)
+
+
+@pytest.mark.parametrize(
+    ("day", "period", "start"),
+    [
+        (D(2024, 2, 29), "month", D(2024, 2, 1)),
+        (D(2024, 1, 1), "quarter", D(2024, 1, 1)),
+        (D(2024, 3, 31), "quarter", D(2024, 1, 1)),
+        (D(2024, 5, 19), "quarter", D(2024, 4, 1)),
+        (D(2024, 12, 31), "quarter", D(2024, 10, 1)),
+        (D(2024, 12, 31), "year", D(2024, 1, 1)),
+    ],
+)
+def test_period_start_is_the_first_day_of_its_period(day: dt.date, period: str, start: dt.date) -> None:
+    assert period_start(day, period) == start

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.helpers import valid_form
-from tracker.csvio import COLUMNS, export_csv
+from tracker.csvio import CHUNK, COLUMNS, export_csv
 
 HILL = "https://thehill.com/policy/defense/3494706-milley-speaks-with-russian-counterpart-for-first-time-since-start-of-war/"
 
@@ -59,7 +60,7 @@ def test_export_sorted_by_date_and_quoting_survives_a_round_trip(seeded: Flask, 
     assert list(rows[0]) == list(COLUMNS)
 
 
-def test_export_csv_streams_one_line_at_a_time() -> None:
+def test_export_csv_streams_whole_lines_in_chunks() -> None:
     class Row:
         def __init__(self, n: int) -> None:
             for column in COLUMNS:
@@ -67,13 +68,30 @@ def test_export_csv_streams_one_line_at_a_time() -> None:
             self.id = n
 
     def rows():  # type: ignore[no-untyped-def]
-        for n in range(3):
+        n = 0
+        while True:  # endless: the export must not read ahead of what it hands over
             yield Row(n)
+            n += 1
 
-    lines = export_csv(rows())
-    assert next(lines).startswith("id,date,")
-    assert next(lines) == "0" + "," * (len(COLUMNS) - 1) + "\r\n"
-    assert len(list(lines)) == 2
+    chunks = export_csv(rows())
+    assert next(chunks) == ",".join(COLUMNS) + "\r\n"
+    first, second = next(chunks), next(chunks)
+    for chunk in (first, second):
+        assert CHUNK <= len(chunk) < CHUNK + 200
+        assert chunk.endswith("\r\n")
+    lines = (first + second).split("\r\n")[:-1]
+    assert lines[0] == "0" + "," * (len(COLUMNS) - 1)
+    assert [int(line.split(",")[0]) for line in lines] == list(range(len(lines)))
+
+
+def test_export_csv_writes_dicts_objects_and_sequences_alike() -> None:
+    day = dt.date(2022, 5, 19)
+    values = {c: "" for c in COLUMNS} | {"id": 7, "date": day, "summary": 'say "hi", then\nleave'}
+    as_object = type("Row", (), values)()
+    as_sequence = tuple(None if v == "" else v for v in values.values())
+    texts = {"".join(export_csv([row])) for row in (values, as_object, as_sequence)}
+    line = "7,2022-05-19" + "," * 12 + '"say ""hi"", then\nleave"' + ",,,\r\n"
+    assert texts == {",".join(COLUMNS) + "\r\n" + line}
 
 
 def test_timeline_links_to_csv(seeded: Flask, client: FlaskClient) -> None:

@@ -295,7 +295,11 @@ def period_start(day: dt.date, period: str) -> dt.date:
     """The first day of the month, quarter or year that ``day`` falls in."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}")
-    return arrow.Arrow.fromdate(day).floor(period).date()  # type: ignore[arg-type]
+    if period == "month":
+        return day.replace(day=1)
+    if period == "quarter":
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    return day.replace(month=1, day=1)
 
 
 def _series(

@@ -120,6 +120,7 @@ def _index() -> dict[str, str]:
     return index
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_country(name: str) -> str:
     """The one name a country is stored and shown under ("US", "U.S.", "USA" -> "United States").
 

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO
 
@@ -52,22 +52,48 @@ def restore(text: str) -> str:
     return text[1:] if _NEUTRALISED.match(text) else text
 
 
-class _Line:
-    """A file-like object whose ``write`` hands back what it was given."""
+#: About how many characters ``export_csv`` hands over at a time.
+CHUNK = 64 * 1024
 
-    def write(self, text: str) -> str:
-        return text
+
+#: The first characters a cell that ``neutralise`` changes can start with.
+_RISKY = frozenset("=+-@\t\r'")
+
+
+def _safe(value: object) -> object:
+    return neutralise(value) if isinstance(value, str) and value[:1] in _RISKY else value
+
+
+def _cells(row: object, columns: tuple[str, ...]) -> Sequence[object]:
+    """A row's cells in ``columns`` order (a sequence as it is, else by name), formulas neutralised."""
+    if isinstance(row, Sequence):
+        # csv writes None as empty and dates in ISO 8601, as ``as_text`` does
+        return [_safe(v) for v in row]
+    if isinstance(row, dict):
+        return [_safe(as_text(row.get(c, ""))) for c in columns]
+    return [_safe(as_text(getattr(row, c))) for c in columns]
 
 
 def export_csv(rows: Iterable[object], columns: tuple[str, ...] = COLUMNS) -> Iterator[str]:
-    """The CSV text of ``rows`` (objects, or dicts by column), header first, one line at a time (RFC 4180, CRLF)."""
-    writer = csv.writer(_Line())
-    yield writer.writerow(columns)
+    """The CSV text of ``rows`` (RFC 4180, CRLF): the header line, then whole lines about ``CHUNK`` characters at a time.
+
+    A row is an object with the columns as attributes, a dict by column, or a sequence of
+    values in ``columns`` order.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    yield out.getvalue()
+    out.seek(0)
+    out.truncate()
     for row in rows:
-        if isinstance(row, dict):
-            yield writer.writerow([neutralise(as_text(row.get(c, ""))) for c in columns])
-        else:
-            yield writer.writerow([neutralise(as_text(getattr(row, c))) for c in columns])
+        writer.writerow(_cells(row, columns))
+        if out.tell() >= CHUNK:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    if out.tell():
+        yield out.getvalue()
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,9 +197,14 @@ def read_context_events(stream: IO[str]) -> tuple[list[tuple[int, ContextEventCr
     return [(n, e) for n, e in items if isinstance(e, ContextEventCreate)], errors
 
 
-def decode(data: bytes) -> io.StringIO:
-    """Text of an uploaded file: UTF-8 with or without a BOM, CRLF or LF line ends."""
-    return io.StringIO(data.decode("utf-8-sig"), newline="")
+def decode(data: bytes) -> IO[str]:
+    """Text of an uploaded file: UTF-8 with or without a BOM, CRLF or LF line ends.
+
+    ``UnicodeDecodeError`` (at once) when it is not UTF-8; the text is then read as it is
+    needed, so a large file is not held twice over as a string.
+    """
+    data.decode("utf-8-sig")  # raises at the first byte that is not UTF-8; the string is dropped
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
 
 
 def read_events_file(data: bytes) -> tuple[list[tuple[int, EventCreate]], list[RowError]]:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from flask_compress import Compress
 from flask_wtf import CSRFProtect
 
 csrf = CSRFProtect()
+#: Pages, JSON, CSV and scripts compressed (zstd, br or gzip) for browsers that accept it.
+compress = Compress()
+
+#: What ``compress`` compresses (``COMPRESS_MIMETYPES``).
+COMPRESSED_TYPES = ["text/html", "text/css", "text/plain", "text/csv", "text/javascript", "application/json"]

@@ -10,6 +10,8 @@ every write goes through an input model first and then ``tracker.store``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, get_args
@@ -48,15 +50,18 @@ def _plausible(value: dt.date) -> dt.date:
 EventDate = Annotated[dt.date, AfterValidator(_plausible)]
 
 _CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"} | {"\x7f"}
+_CONTROL_CHARACTER = re.compile("[" + re.escape("".join(sorted(_CONTROL))) + "]")
 
 
 def _clean(value: object) -> object:
     """Text as stored: Unicode NFC, without surrounding space; control characters refused."""
     if not isinstance(value, str):
         return value
-    if any(c in _CONTROL for c in value):
+    if _CONTROL_CHARACTER.search(value):
         raise ValueError("must not contain control characters")
-    return unicodedata.normalize("NFC", value).strip()
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    return value.strip()
 
 
 def _check_url(value: str) -> str:
@@ -70,7 +75,8 @@ def _check_url(value: str) -> str:
 WebAddress = Annotated[str, AfterValidator(_check_url)]
 
 
-def _checked_name(value: str) -> str:
+@functools.lru_cache(maxsize=65536)
+def _checked_name(value: str) -> str:  # cached: an import names the same few officials on every row
     value = clean_name(value)
     problem = mixed_script(value)
     if problem:

@@ -32,6 +32,7 @@ def clean_name(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=4096)
 def _script(char: str) -> str:
     try:
         return unicodedata.name(char).split()[0]
@@ -59,6 +60,7 @@ def mixed_script(text: str) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The key two spellings of one name share: Unicode NFC, invisible characters gone, single spaces, case folded."""
     text = "".join(c for c in unicodedata.normalize("NFC", name) if c not in INVISIBLE)

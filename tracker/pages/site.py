@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import gzip
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import brotli
 import plotly
-from flask import Blueprint, Flask, render_template, request, send_file, url_for
+from flask import Blueprint, Flask, Response, render_template, request, send_file, url_for
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -21,11 +24,34 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_VERSION = plotly.__version__
 
 
+#: plotly.js compressed once per process, by content coding: (br, quality 9) and gzip (level 9).
+_ENCODINGS = ("br", "gzip")
+
+
+@functools.cache
+def _plotly_encoded(encoding: str) -> bytes:
+    data = PLOTLY_JS.read_bytes()
+    return brotli.compress(data, quality=9) if encoding == "br" else gzip.compress(data, 9, mtime=0)
+
+
 @bp.get("/vendor/plotly-<version>.min.js")
 def plotly_js(version: str) -> BaseResponse:
-    """plotly.js from the installed ``plotly`` package, cached for a year (the URL has its version)."""
-    response = send_file(PLOTLY_JS, mimetype="text/javascript", max_age=365 * 24 * 3600)
-    if version != PLOTLY_VERSION:
+    """plotly.js from the installed ``plotly`` package, compressed when the browser accepts it.
+
+    Cached for a year and never revalidated (``immutable``): the URL has its version.
+    """
+    encoding = next((e for e in _ENCODINGS if request.accept_encodings[e]), None)
+    if encoding is None:
+        response = send_file(PLOTLY_JS, mimetype="text/javascript")
+    else:
+        response = Response(_plotly_encoded(encoding), mimetype="text/javascript")
+        response.headers["Content-Encoding"] = encoding
+    response.vary.add("Accept-Encoding")
+    if version == PLOTLY_VERSION:
+        response.cache_control.public = True
+        response.cache_control.max_age = 365 * 24 * 3600
+        response.cache_control.immutable = True
+    else:
         response.cache_control.max_age = 0
     return response
 

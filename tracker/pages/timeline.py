@@ -473,18 +473,18 @@ def _pair_page(
     session = get_session()
     key = row.key
     flt = EventFilter(pair=key)
-    lane_rows = events.list_events(session, flt=flt, lanes=mode)
+    held = events.held_contacts(session, flt=flt)
     window = _window([row], errors)
     figure = window_figure(EventFilter(), options, [row], window)
     gaps = [g for _, g, _, _ in lanes.lane_gaps(session, mode, key)]
     countries = set(row.dyad.split(" – "))
     responses = [
-        (c, analysis.response_days(c.date, lane_rows))
+        (c, analysis.response_days(c.date, held))
         for c in context.list_context_events(session)
         if analysis.concerns(c.countries, countries)
     ]
     recent, total = events.list_events_page(session, flt=flt, lanes=mode, limit=50, sort="-date")
-    holders = sorted({(e.official_a, e.official_b) for e in lane_rows})
+    holders = events.side_names(session, flt=flt)
     chart_list = [_timeline_chart(figure)]
     frequency = _frequency(flt, options, [row])
     if frequency:

@@ -18,6 +18,7 @@ from sqlmodel import Field, Session, col, select
 from tracker.countries import canonical_country, dyad_label
 from tracker.filters import EventFilter
 from tracker.models import (
+    EVENT_FIELDS,
     ContactEvent,
     EventBase,
     EventChange,
@@ -82,15 +83,27 @@ def _columns() -> list[Any]:
     ]
 
 
-def event_select(flt: EventFilter | None = None, *, include_deleted: bool = False) -> sa.Select[Any]:
-    """The events (not deleted unless asked) narrowed by ``flt``, by date."""
-    stmt = (
-        sa.select(*_columns())
-        .join(_A, col(_A.id) == col(ContactEvent.official_a_id))
-        .join(_B, col(_B.id) == col(ContactEvent.official_b_id))
-        .outerjoin(_I, col(_I.id) == col(ContactEvent.initiated_by_id))
-        .order_by(col(ContactEvent.date), col(ContactEvent.id))
-    )
+def _needs_sides(flt: EventFilter | None) -> bool:
+    """Whether ``flt`` narrows by what is stored with the officials (names, countries)."""
+    return flt is not None and bool(flt.country or flt.official or flt.dyad or flt.q)
+
+
+def event_select(
+    flt: EventFilter | None = None, *, include_deleted: bool = False, sides: bool = True
+) -> sa.Select[Any]:
+    """The events (not deleted unless asked) narrowed by ``flt``, by date.
+
+    With ``sides=False`` the officials are joined only when the filter needs them: for counts
+    and other aggregates of the event's own columns.
+    """
+    stmt = sa.select(*_columns())
+    if sides or _needs_sides(flt):
+        stmt = (
+            stmt.join(_A, col(_A.id) == col(ContactEvent.official_a_id))
+            .join(_B, col(_B.id) == col(ContactEvent.official_b_id))
+            .outerjoin(_I, col(_I.id) == col(ContactEvent.initiated_by_id))
+        )
+    stmt = stmt.order_by(col(ContactEvent.date), col(ContactEvent.id))
     if not include_deleted:
         stmt = stmt.where(col(ContactEvent.deleted_at).is_(None))
     if flt is None:
@@ -188,6 +201,73 @@ def iter_events(
         yield from _rows(session, lanes, result)
 
 
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A held event with just what date analysis reads (``analysis.ContactLike``)."""
+
+    id: int
+    date: dt.date
+    date_end: dt.date | None
+    date_precision: str
+    status: str
+    pair_key: str
+    earliest: dt.date | None
+    latest: dt.date | None
+
+
+def held_contacts(session: Session, *, flt: EventFilter | None = None) -> list[Contact]:
+    """The held events ``flt`` keeps, by date: their dates and bounds, no more."""
+    stmt = (
+        event_select(flt, sides=False)
+        .with_only_columns(
+            col(ContactEvent.id),
+            col(ContactEvent.date),
+            col(ContactEvent.date_end),
+            col(ContactEvent.date_precision),
+            col(ContactEvent.status),
+            col(ContactEvent.pair_key),
+            col(ContactEvent.earliest),
+            col(ContactEvent.latest),
+        )
+        .where(col(ContactEvent.status) == "held")
+    )
+    return [Contact(*r) for r in session.execute(stmt)]
+
+
+def side_names(session: Session, *, flt: EventFilter | None = None) -> list[tuple[str, str]]:
+    """The distinct (side A, side B) names of the events ``flt`` keeps, sorted."""
+    stmt = event_select(flt).order_by(None).with_only_columns(col(_A.name), col(_B.name)).distinct()
+    return sorted((a, b) for a, b in session.execute(stmt))
+
+
+#: The CSV contract's columns: ``id`` and the event's fields (``tracker.csvio.COLUMNS``).
+EXPORT_COLUMNS = ("id", *EVENT_FIELDS)
+
+
+def export_select(flt: EventFilter | None = None) -> sa.Select[Any]:
+    """The events of ``flt`` as ``event_select`` has them, but just the CSV contract's columns, in its order.
+
+    Dates are read as the stored ISO 8601 text, so no cell needs converting on its way out.
+    """
+    stmt = event_select(flt)
+    columns = stmt.selected_columns
+    return stmt.with_only_columns(
+        *(
+            sa.cast(columns[name], sa.String).label(name) if name in _DATES else columns[name]
+            for name in EXPORT_COLUMNS
+        )
+    )
+
+
+_DATES = frozenset({"date", "date_end", "source_date"})
+
+
+def iter_export_rows(engine: sa.Engine, *, flt: EventFilter | None = None) -> Iterator[sa.Row[Any]]:
+    """The rows of ``export_select``, read in batches on a connection of their own (for streaming)."""
+    with engine.connect() as connection:
+        yield from connection.execution_options(yield_per=5000).execute(export_select(flt))
+
+
 #: The columns a list of events can be sorted by (then by date, then by id).
 _SORT_COLUMNS: dict[str, Any] = {
     "date": col(ContactEvent.date),
@@ -214,8 +294,10 @@ SORTS: dict[str, tuple[Any, ...]] = _sorts()
 
 def count_matching(session: Session, flt: EventFilter | None = None) -> int:
     """How many events ``flt`` keeps."""
-    listed = event_select(flt).order_by(None).subquery()
-    return int(session.execute(sa.select(sa.func.count()).select_from(listed)).scalar_one())
+    stmt = (
+        event_select(flt, sides=False).order_by(None).with_only_columns(sa.func.count(col(ContactEvent.id)))
+    )
+    return int(session.execute(stmt).scalar_one())
 
 
 def list_events_page(
@@ -292,7 +374,7 @@ def window_count(
 ) -> int:
     """How many events of the lanes ``keys`` are drawn between ``start`` and ``end``."""
     stmt = (
-        event_select(flt)
+        event_select(flt, sides=False)
         .order_by(None)
         .with_only_columns(sa.func.count())
         .where(_lane_column(lanes).in_(sorted(keys)), col(ContactEvent.mid).between(start, end))
@@ -364,7 +446,7 @@ def window_bins(
     lane = _lane_column(lanes)
     bin_of = sa.cast(sa.func.floor(_days_since(session, col(ContactEvent.mid), start) / bin_days), sa.Integer)
     stmt = (
-        event_select(flt)
+        event_select(flt, sides=False)
         .order_by(None)
         .with_only_columns(lane, bin_of.label("bin"), col(ContactEvent.status), sa.func.count())
         .where(lane.in_(sorted(keys)), col(ContactEvent.mid).between(start, end))
@@ -455,7 +537,7 @@ def counts_per_month(
     year = sa.extract("year", col(ContactEvent.date))
     month = sa.extract("month", col(ContactEvent.date))
     stmt = (
-        event_select(flt)
+        event_select(flt, sides=False)
         .order_by(None)
         .with_only_columns(group, year, month, sa.func.count())
         .group_by(group, year, month)

@@ -10,6 +10,7 @@ then stores it all in one transaction with bulk inserts. ``add_events``, ``add_e
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -484,14 +485,15 @@ def plan_events(
         by_pair.setdefault(s.pair_key, []).append(s)
         if s.lane_key and s.lane_key != s.pair_key and ":" not in s.lane_key:
             by_pair.setdefault(s.lane_key, []).append(s)
-    for group in by_pair.values():
-        group.sort(key=lambda s: s.earliest)
+    recorded = {key: _Recorded(group) for key, group in by_pair.items()}
     urls = _source_urls(session, [s.id for s in stored]) if stored else {}
     seen: dict[tuple[object, ...], ItemPlan] = {}
-    batch_by_pair: dict[str, list[ItemPlan]] = {}
+    batch_by_pair: dict[str, _Batch] = {}
+    #: items corroborating (or skipped as) an earlier item of the batch, by that item's index
+    followers: dict[int, list[ItemPlan]] = {}
     for p in plan.items:
         item = p.item
-        same = (item.date, item.date_end, p.pair_key, str(item.channel), str(item.status))
+        same = _same(p)
         twin = exact.get(same)
         if twin is not None:
             if batch:
@@ -513,9 +515,10 @@ def plan_events(
                 continue
             new_source = bool(item.source_url) and item.source_url != earlier.item.source_url
             p.action, p.target_item = ("corroborate" if new_source else "skip"), earlier.index
+            followers.setdefault(earlier.index, []).append(p)
             continue
         keys = [p.pair_key] + ([p.lane_key] if _is_post_lane(p) else [])
-        candidate = None if choices.separate else _overlapping(p, keys, by_pair)
+        candidate = None if choices.separate else _overlapping(p, keys, recorded)
         if candidate is not None:
             if batch or choices.corroborates == candidate.id:
                 known_urls = {candidate.source_url, *urls.get(candidate.id, set())}
@@ -530,16 +533,18 @@ def plan_events(
             earlier_item = _overlapping_item(p, keys, batch_by_pair)
             if earlier_item is not None and _width(p) >= _width(earlier_item):
                 p.action, p.target_item = "corroborate", earlier_item.index
+                followers.setdefault(earlier_item.index, []).append(p)
                 continue
             if earlier_item is not None:
                 # this report dates the contact more exactly: it becomes the event, the earlier one its source
-                for other in plan.items:
-                    if other.target_item == earlier_item.index or other is earlier_item:
-                        other.action, other.target_item = "corroborate", p.index
+                moved = [earlier_item, *followers.pop(earlier_item.index, [])]
+                for other in moved:
+                    other.action, other.target_item = "corroborate", p.index
+                followers.setdefault(p.index, []).extend(moved)
                 for planned in batch_by_pair.values():
-                    if earlier_item in planned:
-                        planned.remove(earlier_item)
-                seen = {k: v for k, v in seen.items() if v is not earlier_item}
+                    planned.remove(earlier_item)
+                if seen.get(_same(earlier_item)) is earlier_item:
+                    del seen[_same(earlier_item)]
         if not batch and choices.corroborates is not None:
             plan.problems[p.index] = InputError(
                 {"corroborates": f"event {choices.corroborates} is not this contact"}
@@ -547,9 +552,64 @@ def plan_events(
             continue
         seen[same] = p
         for key in keys:
-            batch_by_pair.setdefault(key, []).append(p)
+            batch_by_pair.setdefault(key, _Batch()).add(p)
     plan.items = [p for p in plan.items if p.index not in plan.problems]
     return plan
+
+
+def _same(p: ItemPlan) -> tuple[dt.date, dt.date | None, str, str, str]:
+    """What makes two items the same contact: date, end date, pair, channel and status."""
+    item = p.item
+    return (item.date, item.date_end, p.pair_key, str(item.channel), str(item.status))
+
+
+class _Recorded:
+    """A pair's recorded events by earliest date, to find those that can overlap a date range."""
+
+    def __init__(self, events: list[_Stored]) -> None:
+        self.events = sorted(events, key=lambda s: s.earliest)
+        self.starts = [s.earliest for s in self.events]
+        self.widest = max((s.latest - s.earliest for s in self.events), default=dt.timedelta(0))
+
+    def near(self, earliest: dt.date, latest: dt.date) -> list[_Stored]:
+        """The events that start no later than ``latest`` and may end on or after ``earliest``."""
+        lo = (
+            bisect.bisect_left(self.starts, earliest - self.widest)
+            if earliest - dt.date.min > self.widest
+            else 0
+        )
+        return self.events[lo : bisect.bisect_right(self.starts, latest)]
+
+
+class _Batch:
+    """A pair's items planned as new events so far, in the order they were planned, found by date."""
+
+    def __init__(self) -> None:
+        self.order: list[tuple[dt.date, int]] = []  # (earliest, sequence number), sorted
+        self.plans: dict[int, ItemPlan] = {}
+        self.sequence: dict[int, int] = {}  # item index -> sequence number
+        self.widest = dt.timedelta(0)
+
+    def add(self, p: ItemPlan) -> None:
+        number = len(self.sequence)
+        self.sequence[p.index] = number
+        self.plans[number] = p
+        bisect.insort(self.order, (p.earliest, number))
+        self.widest = max(self.widest, p.latest - p.earliest)
+
+    def remove(self, p: ItemPlan) -> None:
+        number = self.sequence.get(p.index)
+        if number is None or number not in self.plans:
+            return
+        del self.plans[number]
+        self.order.pop(bisect.bisect_left(self.order, (p.earliest, number)))
+
+    def near(self, earliest: dt.date, latest: dt.date) -> list[ItemPlan]:
+        """The items that start no later than ``latest`` and may end on or after ``earliest``, in planning order."""
+        start = earliest - self.widest if earliest - dt.date.min > self.widest else dt.date.min
+        lo = bisect.bisect_left(self.order, (start, -1))
+        hi = bisect.bisect_right(self.order, (latest, len(self.sequence)))
+        return [self.plans[number] for _, number in sorted(self.order[lo:hi], key=lambda e: e[1])]
 
 
 def _width(p: ItemPlan) -> int:
@@ -561,13 +621,12 @@ def _is_post_lane(p: ItemPlan) -> bool:
     return p.post_a is not None and p.post_b is not None and p.post_a != p.post_b
 
 
-def _overlapping(p: ItemPlan, keys: list[str], by_pair: Mapping[str, list[_Stored]]) -> _Stored | None:
+def _overlapping(p: ItemPlan, keys: list[str], by_pair: Mapping[str, _Recorded]) -> _Stored | None:
     """The recorded contact (not deleted) of the same pair, on dates that can overlap, closest first."""
     found: list[_Stored] = []
     for key in keys:
-        for s in by_pair.get(key, []):
-            if s.earliest > p.latest:
-                break
+        group = by_pair.get(key)
+        for s in group.near(p.earliest, p.latest) if group is not None else ():
             if not s.deleted and s.latest >= p.earliest and _compatible(s.status, str(p.item.status)):
                 found.append(s)
     if not found:
@@ -576,11 +635,12 @@ def _overlapping(p: ItemPlan, keys: list[str], by_pair: Mapping[str, list[_Store
     return min(found, key=lambda s: (s.channel != p.item.channel, abs((s.earliest - middle).days), s.id))
 
 
-def _overlapping_item(p: ItemPlan, keys: list[str], by_pair: Mapping[str, list[ItemPlan]]) -> ItemPlan | None:
+def _overlapping_item(p: ItemPlan, keys: list[str], by_pair: Mapping[str, _Batch]) -> ItemPlan | None:
     """An earlier item of the batch that is the same contact, unless both carry ids (deliberate records)."""
     both_ids = getattr(p.item, "id", None) is not None
     for key in keys:
-        for other in by_pair.get(key, []):
+        group = by_pair.get(key)
+        for other in group.near(p.earliest, p.latest) if group is not None else ():
             if both_ids and getattr(other.item, "id", None) is not None:
                 continue
             if (
@@ -678,15 +738,20 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
         wanted = [getattr(p.item, "id", None) for p in adding]
         taken = _taken_ids(session, [i for i in wanted if i is not None])
         events_table = _table(ContactEvent)
-        rows_with_ids: list[dict[str, Any]] = []
-        rows: list[dict[str, Any]] = []
-        order: list[tuple[bool, ItemPlan]] = []
+        history_table = _table(EventChange)
+        explicit: list[bool] = []
         used_ids: set[int] = set()
-        for p, want in zip(adding, wanted, strict=True):
+        for want in wanted:
+            explicit.append(want is not None and want not in taken and want not in used_ids)
+            if explicit[-1] and want is not None:
+                used_ids.add(want)
+
+        def event_values(p: ItemPlan, event_id: int) -> dict[str, Any]:
             a_id, b_id = officials.get(p.official_a, p.official_a), officials.get(p.official_b, p.official_b)
             a, b = people[a_id], people[b_id]
             values: dict[str, Any] = {name: getattr(p.item, name) for name in EventBase.model_fields}
             values.update(
+                id=event_id,
                 official_a_id=a_id,
                 official_b_id=b_id,
                 pair_key=person_pair_key(a_id, b_id),
@@ -704,41 +769,45 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
             values.update(post_a_id=lane.post_a_id, post_b_id=lane.post_b_id, lane_key=lane.key)
             for name in ("date_precision", "channel", "status"):
                 values[name] = str(values[name])
-            if want is not None and want not in taken and want not in used_ids:
-                values["id"] = want
-                used_ids.add(want)
-                rows_with_ids.append(values)
-                order.append((True, p))
-            else:
-                rows.append(values)
-                order.append((False, p))
+            lane_keys.add(lane.key)
+            pair_keys.add(values["pair_key"])
+            return values
+
+        def created(p: ItemPlan, event_id: int) -> dict[str, Any]:
+            a = people[officials.get(p.official_a, p.official_a)]
+            b = people[officials.get(p.official_b, p.official_b)]
+            changes = {k: ["", v] for k, v in _stored_text(p.item, a, b).items() if v}
+            return {
+                "event_id": event_id,
+                "changed_at": now,
+                "changed_by": actor(by),
+                "action": "created",
+                "changes": changes,
+            }
+
+        # Rows are built and stored a chunk at a time (memory stays that of a chunk), those with
+        # their own ids first, so that fresh ids come after the largest.
         connection = session.connection()
-        new_ids: list[int] = []
-        if rows_with_ids:
-            connection.execute(events_table.insert(), rows_with_ids)
+        lane_keys: set[str] = set()
+        pair_keys: set[str] = set()
+        given = [
+            (p, want) for p, want, e in zip(adding, wanted, explicit, strict=True) if e and want is not None
+        ]
+        for chunk in _chunks(given):
+            connection.execute(events_table.insert(), [event_values(p, want) for p, want in chunk])
+        if given:
             _advance_id_sequence(session)
-        if rows:
-            inserted = connection.execute(
-                events_table.insert().returning(events_table.c.id, sort_by_parameter_order=True), rows
-            )
-            new_ids = [r[0] for r in inserted]
-        ids_iter = iter(new_ids)
-        id_of_item: dict[int, int] = {}
+        fresh = iter(_next_event_ids(session, len(adding) - len(given)) if len(adding) > len(given) else [])
+        ids = [
+            want if e and want is not None else next(fresh) for want, e in zip(wanted, explicit, strict=True)
+        ]
+        id_of_item = {p.index: event_id for p, event_id in zip(adding, ids, strict=True)}
+        for chunk in _chunks(list(zip(adding, ids, explicit, strict=True))):
+            rows = [event_values(p, event_id) for p, event_id, e in chunk if not e]
+            if rows:
+                connection.execute(events_table.insert(), rows)
+            connection.execute(history_table.insert(), [created(p, event_id) for p, event_id, _ in chunk])
         history: list[dict[str, Any]] = []
-        for (explicit, p), values in zip(order, _in_order(order, rows_with_ids, rows), strict=True):
-            event_id = values["id"] if explicit else next(ids_iter)
-            id_of_item[p.index] = event_id
-            a, b = people[values["official_a_id"]], people[values["official_b_id"]]
-            created = {k: ["", v] for k, v in _stored_text(p.item, a, b).items() if v}
-            history.append(
-                {
-                    "event_id": event_id,
-                    "changed_at": now,
-                    "changed_by": actor(by),
-                    "action": "created",
-                    "changes": created,
-                }
-            )
         sources: list[dict[str, Any]] = []
         for p in plan.of("corroborate"):
             event_id = (
@@ -773,11 +842,10 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
         if sources:
             connection.execute(_table(EventSource).insert(), sources)
         if history:
-            connection.execute(_table(EventChange).insert(), history)
+            connection.execute(history_table.insert(), history)
         if touched:
             recompute_lanes(session, touched, commit=False)
-        added = [*rows_with_ids, *rows]
-        lanes.refresh(session, post={r["lane_key"] for r in added}, person={r["pair_key"] for r in added})
+        lanes.refresh(session, post=lane_keys, person=pair_keys)
         result.added = [id_of_item[p.index] for p in adding]
     result.existing = [p.index for p in plan.of("skip")]
     result.corroborating = [p.index for p in plan.of("corroborate")]
@@ -785,12 +853,13 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
     return result
 
 
-def _in_order(
-    order: list[tuple[bool, ItemPlan]], with_ids: list[dict[str, Any]], without: list[dict[str, Any]]
-) -> Iterable[dict[str, Any]]:
-    a, b = iter(with_ids), iter(without)
-    for explicit, _ in order:
-        yield next(a) if explicit else next(b)
+#: Rows stored per INSERT of an import.
+CHUNK = 2000
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 @dataclass(frozen=True, slots=True)
@@ -820,6 +889,24 @@ def _taken_ids(session: Session, ids: list[int]) -> set[int]:
         stmt = sa.select(col(ContactEvent.id)).where(col(ContactEvent.id).in_(ids[start : start + 500]))
         taken.update(session.execute(stmt).scalars())
     return taken
+
+
+def _next_event_ids(session: Session, count: int) -> list[int]:
+    """``count`` fresh event ids: from PostgreSQL's sequence, or after the largest on SQLite.
+
+    On SQLite this runs inside the write transaction (identities or events with ids may
+    already be written), so a concurrent writer makes the insert fail rather than collide.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        found = session.execute(
+            sa.text(
+                "SELECT nextval(pg_get_serial_sequence('contact_event', 'id')) FROM generate_series(1, :n)"
+            ),
+            {"n": count},
+        )
+        return sorted(int(r[0]) for r in found)
+    largest = session.execute(sa.select(sa.func.max(col(ContactEvent.id)))).scalar() or 0
+    return list(range(largest + 1, largest + 1 + count))
 
 
 def _advance_id_sequence(session: Session) -> None:

@@ -1,0 +1,35 @@
+"""The benchmark runs end to end (``python -m benchmarks --quick``) at a tiny size, so it cannot rot."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from benchmarks.__main__ import main
+
+EXPECTED = (
+    "import-csv, 200 rows",
+    "GET /events.csv, 200 rows",
+    "plotly.js over the wire (gzip accepted)",
+    "GET /, 200 events",
+    "GET /pairs, 200 events",
+    "GET /pairs/<busiest>, 200 events",
+    "GET /api/pairs, 200 events",
+)
+
+
+def test_quick_benchmark_prints_every_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "bench.md"
+    assert main(["--quick", "--sizes", "200", "--repeat", "1", "--markdown", str(report)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    for name in EXPECTED:
+        row = next((line for line in lines if line.startswith(name)), None)
+        assert row is not None, f"no row {name!r} in:\n{out}"
+        assert re.search(r"  \d+\.\d\dx  ", row), f"no ratio in {row!r}"
+    text = report.read_text()
+    assert text.count("\n| ") == len(EXPECTED) + 1  # header and one line per benchmark
+    for name in EXPECTED:
+        assert f"| {name} |" in text
