@@ -18,6 +18,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SECRET_KEY=None,
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         COMPRESS_MIMETYPES=COMPRESSED_TYPES,
+        # Flask-Compress 1.25 leaves a streamed file (send_file) open when it compresses it: streams go as they are
+        COMPRESS_STREAMS=False,
     )
     app.config.from_prefixed_env()
     if test_config is not None:

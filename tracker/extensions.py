@@ -6,7 +6,7 @@ from flask_compress import Compress
 from flask_wtf import CSRFProtect
 
 csrf = CSRFProtect()
-#: Pages, JSON, CSV and scripts compressed (zstd, br or gzip) for browsers that accept it.
+#: Pages and JSON compressed (zstd, br or gzip) for browsers that accept it; streamed responses are not.
 compress = Compress()
 
 #: What ``compress`` compresses (``COMPRESS_MIMETYPES``).
