@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, flash, g, redirect, request, url_for
+from flask import Flask, Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -32,28 +32,23 @@ login_manager = LoginManager()
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def public(view: F) -> F:
-    """Mark a view that needs no login for any method (logging in itself)."""
-    view._access = "public"  # type: ignore[attr-defined]
-    return view
+def _marked(access: str, doc: str) -> Callable[[F], F]:
+    def mark(view: F) -> F:
+        view._access = access  # type: ignore[attr-defined]
+        return view
+
+    mark.__doc__ = doc
+    return mark
 
 
-def admin_only(view: F) -> F:
-    """Mark a view that only admins may use, for reading too."""
-    view._access = "admin"  # type: ignore[attr-defined]
-    return view
-
-
-def editors_only(view: F) -> F:
-    """Mark a page that only editors may open (a form that changes the record)."""
-    view._access = "editor"  # type: ignore[attr-defined]
-    return view
-
-
-def signed_in(view: F) -> F:
-    """Mark a view any logged-in user may use for writing too (their own account)."""
-    view._access = "user"  # type: ignore[attr-defined]
-    return view
+#: A view that needs no login for any method (logging in itself).
+public = _marked("public", "Mark a view that needs no login for any method.")
+#: A view only admins may use, for reading too.
+admin_only = _marked("admin", "Mark a view that only admins may use, for reading too.")
+#: A page only editors may open (a form that changes the record).
+editors_only = _marked("editor", "Mark a page that only editors may open.")
+#: A view any logged-in user may use, for writing too (their own account).
+signed_in = _marked("user", "Mark a view any logged-in user may use for writing too.")
 
 
 class LoginUser(UserMixin):
@@ -167,8 +162,6 @@ def _guard() -> BaseResponse | None:
 
 
 def _forbidden(message: str) -> BaseResponse:
-    from flask import abort
-
     abort(403, description=message)
 
 

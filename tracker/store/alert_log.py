@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -36,8 +35,3 @@ def recent(session: Session, *, limit: int = 100, key: str | None = None) -> lis
     if key is not None:
         stmt = stmt.where(AlertChange.key == key)
     return list(session.exec(stmt))
-
-
-def newest_time(session: Session) -> dt.datetime | None:
-    found: dt.datetime | None = session.execute(sa.select(sa.func.max(col(AlertChange.recorded_at)))).scalar()
-    return found

@@ -7,6 +7,7 @@ is stored, so neither can be read back from the database or a backup.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -156,7 +157,7 @@ def authenticate(session: Session, name: str, password: str) -> Account | None:
     if user is None or not user.active or not user.password_hash:
         # the same work as a real check, so that timing does not tell which names exist
         try:
-            _hasher.verify(_DUMMY_HASH(), password)
+            _hasher.verify(_dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             pass
         return None
@@ -170,13 +171,10 @@ def authenticate(session: Session, name: str, password: str) -> Account | None:
     return _account(user)
 
 
-_dummy: list[str] = []
-
-
-def _DUMMY_HASH() -> str:  # noqa: N802  (a constant, made on first use)
-    if not _dummy:
-        _dummy.append(_hasher.hash(secrets.token_hex(8)))
-    return _dummy[0]
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random password, made on first use: what an unknown name is checked against."""
+    return _hasher.hash(secrets.token_hex(8))
 
 
 # Throttling logins -------------------------------------------------------------------------------
