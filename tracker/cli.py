@@ -218,17 +218,21 @@ def import_csv_command(file: IO[bytes], dry_run: bool, new_names: str) -> None:
 )
 @with_appcontext
 def check_alerts_command(as_of: str | None) -> None:
-    """Record every line whose alert level changed since the last check (safe to run from cron: idempotent).
+    """Record every line whose alert level changed, notify the watchers, send what is due (cron-safe: idempotent).
 
-    Prints one line. Exit code 0: no line in alarm; 1: some line is in alarm; 2: the check failed.
+    Each change and new event is sent once to each watch (webhook, email, digest); failed
+    notices are retried by later runs with backoff. Prints one line. Exit code 0: no line in
+    alarm; 1: some line is in alarm; 2: the check failed.
     """
     try:
         day = dt.date.fromisoformat(as_of) if as_of else today()
     except ValueError:
         raise click.BadParameter("give a date as YYYY-MM-DD", param_hint="--as-of") from None
-    result = watching.check_alerts(get_session(), as_of=day)
+    result = watching.watch_pass(get_session(), as_of=day)
     click.echo(result.summary(day))
-    if result.alarms:
+    for error in result.sent.errors[:5]:
+        click.echo(f"  not sent: {error}", err=True)
+    if result.check.alarms:
         raise SystemExit(1)
 
 

@@ -621,6 +621,61 @@ class LoginFailure(SQLModel, table=True):
     at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True), index=True)
 
 
+class Watch(SQLModel, table=True):
+    """A user watching a line (post pair), a dyad or a saved filter, and how they hear of changes."""
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "query", name="uq_watch_user_query"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    #: "pair", "dyad" or "filter": what the user chose to watch (shown in lists)
+    kind: str = Field(max_length=10)
+    #: the filters of the timeline that say what is watched ("pair=3:4", "dyad=…", any query string)
+    query: str = Field(max_length=2000)
+    label: str = Field(default="", max_length=300)
+    #: what to hear about: changes of alert level, new events
+    levels: bool = True
+    new_events: bool = False
+    #: "" (no email), "immediate" or "daily"
+    email_mode: str = Field(default="", max_length=10)
+    email: str = Field(default="", max_length=320)
+    webhook_url: str = Field(default="", max_length=2000)
+    #: the key of the webhook's HMAC-SHA256 signature (shown once; left out of backups)
+    webhook_secret: str = Field(default="", max_length=100)
+    #: the newest alert change and event already turned into notifications (a new watch starts at "now")
+    change_cursor: int = 0
+    event_cursor: int = 0
+    last_digest_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class Delivery(SQLModel, table=True):
+    """One notification of one watch through one channel: its payload, attempts and outcome."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("watch_id", "channel", "topic", "ref_id", name="uq_delivery_once"),
+        sa.Index("ix_delivery_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    watch_id: int = Field(foreign_key="watch.id", index=True)
+    #: "webhook", "email" (one message now) or "digest" (gathered into the daily message)
+    channel: str = Field(max_length=10)
+    #: "level" (an alert change, ``ref_id`` its id) or "event" (a new event, ``ref_id`` its id)
+    topic: str = Field(max_length=10)
+    ref_id: int
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    #: "pending", "sending" (claimed by a sender), "sent" or "failed" (given up)
+    status: str = Field(default="pending", max_length=10)
+    attempts: int = 0
+    next_attempt_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    last_error: str = Field(default="", sa_type=sa.Text)
+    #: the HTTP status the webhook's endpoint answered last
+    response_status: int | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    sent_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
 # Other input models -----------------------------------------------------------------------------
 
 

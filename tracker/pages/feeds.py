@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import Blueprint, Flask, Response, current_app, request, url_for
@@ -33,8 +34,12 @@ def _link(endpoint: str, **values: Any) -> str:
 
 @bp.get("/feeds/alerts.atom")
 def alerts_feed() -> Response:
-    """The latest 100 changes of alert level, newest first; each entry's id never changes."""
-    changes = alert_log.recent(get_session(), limit=100)
+    """The latest 100 changes of alert level, newest first (``?pair=`` one line, ``?dyad=`` one dyad's lines).
+
+    Each entry's id never changes.
+    """
+    pair, dyad = request.args.get("pair", "").strip() or None, request.args.get("dyad", "").strip() or None
+    changes = alert_log.recent(get_session(), limit=100, key=pair, dyad=dyad)
     entries = [
         Entry(
             id=f"alert-change/{c.id}",
@@ -51,10 +56,12 @@ def alerts_feed() -> Response:
         )
         for c in changes
     ]
+    narrowed = {k: v for k, v in (("pair", pair), ("dyad", dyad)) if v}
     body = atom(
-        feed_id="alerts",
-        title="Contact Timeline Tracker: alert levels",
-        self_link=_link("feeds.alerts_feed"),
+        feed_id="alerts" + ("?" + urlencode(narrowed) if narrowed else ""),
+        title="Contact Timeline Tracker: alert levels"
+        + (f" ({changes[0].label})" if pair and changes else ""),
+        self_link=_link("feeds.alerts_feed", **narrowed),
         alternate=_link("timeline.pairs"),
         entries=entries,
     )

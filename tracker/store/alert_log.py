@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from tracker.db import transaction
-from tracker.models import AlertChange
+from tracker.models import AlertChange, LaneStat
 
 
 def current_levels(session: Session, mode: str = "post") -> dict[str, str]:
@@ -29,9 +29,14 @@ def record(session: Session, changes: Sequence[AlertChange]) -> None:
         session.add_all(changes)
 
 
-def recent(session: Session, *, limit: int = 100, key: str | None = None) -> list[AlertChange]:
-    """The latest changes of level, newest first (of one lane, when ``key`` is given)."""
+def recent(
+    session: Session, *, limit: int = 100, key: str | None = None, dyad: str | None = None
+) -> list[AlertChange]:
+    """The latest changes of level, newest first (of one lane, or of the lanes of one dyad, when given)."""
     stmt = select(AlertChange).order_by(col(AlertChange.id).desc()).limit(limit)
     if key is not None:
         stmt = stmt.where(AlertChange.key == key)
+    if dyad is not None:
+        lanes = sa.select(col(LaneStat.key)).where(col(LaneStat.mode) == "post", col(LaneStat.dyad) == dyad)
+        stmt = stmt.where(col(AlertChange.mode) == "post", col(AlertChange.key).in_(lanes.scalar_subquery()))
     return list(session.exec(stmt))

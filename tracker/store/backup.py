@@ -4,7 +4,8 @@ The file is JSON Lines (gzipped when its name ends in ``.gz``): a header line (f
 revision, when), then one line per row of every table — events (deleted ones too), sources,
 officials and their spellings, posts and their wordings, tenures, context events, alert
 thresholds, history and audit entries, users. Secrets stay out: users come without their
-password (an admin sets a new one) and API tokens are not kept. The rows are read in one
+password (an admin sets a new one), API tokens are not kept, and watches come without their
+webhook secrets (replace them on the watch's page). The rows are read in one
 transaction, so a backup taken while others write is consistent ("online"); on SQLite the
 writers are not blocked meanwhile (WAL).
 """
@@ -28,7 +29,7 @@ VERSION = 1
 #: Tables whose rows are secrets, or worked out again from the others.
 SKIPPED = {"api_token", "login_failure", "alembic_version"}
 #: Columns left out of a backup: secrets.
-SECRET_COLUMNS = {("user", "password_hash")}
+SECRET_COLUMNS = {("user", "password_hash"), ("watch", "webhook_secret")}
 
 
 class BackupError(Exception):
@@ -105,6 +106,8 @@ def _typed(table: sa.Table, record: dict[str, Any]) -> dict[str, Any]:
         values[name] = value
     if table.name == "user":
         values.setdefault("password_hash", "")
+    if table.name == "watch":
+        values.setdefault("webhook_secret", "")  # a restored webhook is silent until its secret is replaced
     return values
 
 
