@@ -144,6 +144,7 @@ def test_a_change_of_level_reaches_the_webhook_and_the_mailbox_once(
     )
     assert secret.startswith("whsec_")
     assert secret not in client.get(f"/watches/{watch_id}").get_data(as_text=True)  # shown once
+    assert CHAIRMEN in client.get("/watches").get_data(as_text=True)  # named after the line when no label is given
 
     first = runner.invoke(args=["check-alerts", "--as-of", "2026-12-02"])
     assert first.exit_code == 1, first.output  # a line in alarm

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -52,6 +53,17 @@ def _targets() -> dict[str, Any]:
     rows = board.ordered(board.stored_rows(get_session(), "post", as_of=today()), "alarming")
     lines = sorted(((r.key, r.label) for r in rows), key=lambda kv: kv[1].casefold())
     return {"lines": lines, "dyads": board.dyads(rows)}
+
+
+def _default_label(data: store.WatchInput) -> str:
+    """A watch's name when none is given: the line's two posts, the dyad, or the filters."""
+    flt = store.watch_filter(Watch(user_id=0, kind=data.kind, query=data.query))
+    if data.kind == "pair":
+        rows = board.stored_rows(get_session(), "post", as_of=today())
+        return next((r.label for r in rows if r.key == flt.pair), data.query)[:300]
+    if data.kind == "dyad":
+        return f"{flt.dyad} (every line)"[:300]
+    return data.query[:300]
 
 
 def _feeds(watch: Watch) -> dict[str, str]:
@@ -130,6 +142,8 @@ def create_watch() -> tuple[str, int] | BaseResponse:
     values = {k: request.form.get(k, "") for k in FIELDS}
     try:
         data = store.check_watch(values)
+        if not data.label:
+            data = dataclasses.replace(data, label=_default_label(data))
         watch, secret = store.create_watch(get_session(), user_id=_me_id(), data=data)
     except InputError as exc:
         return _list_page(values, exc.errors, 400)
