@@ -25,6 +25,7 @@ from tests.helpers import EXAMPLE_EVENT, add_editor, log_in
 from tracker import notify, watching
 from tracker.db import get_engine, get_session
 from tracker.models import Delivery, Watch
+from tracker.store import alert_log
 from tracker.store import watches as watch_store
 
 CHAIRMEN = "US Chairman of the Joint Chiefs of Staff – Russian Chief of the General Staff"
@@ -144,7 +145,9 @@ def test_a_change_of_level_reaches_the_webhook_and_the_mailbox_once(
     )
     assert secret.startswith("whsec_")
     assert secret not in client.get(f"/watches/{watch_id}").get_data(as_text=True)  # shown once
-    assert CHAIRMEN in client.get("/watches").get_data(as_text=True)  # named after the line when no label is given
+    assert CHAIRMEN in client.get("/watches").get_data(
+        as_text=True
+    )  # named after the line when no label is given
 
     first = runner.invoke(args=["check-alerts", "--as-of", "2026-12-02"])
     assert first.exit_code == 1, first.output  # a line in alarm
@@ -177,7 +180,7 @@ def test_other_lines_are_not_sent_and_a_dyad_watch_hears_its_lines(
         from tracker import board
 
         rows = board.stored_rows(get_session(), "post", as_of=dt.date(2026, 12, 2))
-        other = next(r for r in rows if r.key != key)
+        other = next(r for r in rows if r.key != key and r.alert.level == "alarm")
         dyad = other.dyad
     _watch(client, line=other.key, webhook_url=receiver.url)
     _watch(client, kind="dyad", dyad=dyad, webhook_url=receiver.url + "?dyad")
@@ -191,6 +194,11 @@ def test_other_lines_are_not_sent_and_a_dyad_watch_hears_its_lines(
     assert pair_bodies and {b["line"]["key"] for b in pair_bodies} == {other.key}
     assert {r.key for r in rows if r.dyad == dyad} >= {b["line"]["key"] for b in dyad_bodies}
     assert len({b["line"]["key"] for b in dyad_bodies}) >= 2  # every line of the dyad, not one
+    # the first check sees every line "new": only a line already in warning or alarm is news
+    assert all(b["level_from"] or b["level_to"] in ("warn", "alarm") for b in receiver.bodies())
+    with seeded.app_context():
+        first_seen = [c for c in alert_log.recent(get_session()) if not c.level_from and c.level_to == "none"]
+    assert first_seen, "the seed has a line without a baseline"
 
 
 def test_a_failing_endpoint_is_retried_with_backoff_then_given_up(

@@ -283,7 +283,7 @@ def gather(
                     .where(col(AlertChange.key).in_(sorted(lanes)))
                     .order_by(col(AlertChange.id))
                 )
-                items += [("level", c.id or 0, level_payload(c)) for c in changes]
+                items += [("level", c.id or 0, level_payload(c)) for c in changes if _news(c)]
             if watch.new_events and newest_event > watch.event_cursor and channels:
                 stmt = (
                     events.event_select(flt, sides=False)
@@ -308,6 +308,11 @@ def gather(
             watch.change_cursor, watch.event_cursor = newest_change, newest_event
             session.add(watch)
     return Gathered(queued)
+
+
+def _news(change: AlertChange) -> bool:
+    """Whether a change of level is worth telling: a line first seen is news only in warning or alarm."""
+    return bool(change.level_from) or change.level_to in ("warn", "alarm")
 
 
 def _watch_json(watch: Watch) -> dict[str, Any]:
