@@ -8,11 +8,9 @@ import hmac
 import json
 import re
 import socket
-import threading
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -22,6 +20,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlmodel import select
 
 from tests.helpers import EXAMPLE_EVENT, add_editor, log_in
+from tests.receivers import Receiver, running
 from tracker import notify, watching
 from tracker.db import get_engine, get_session
 from tracker.models import Delivery, Watch
@@ -31,47 +30,10 @@ from tracker.store import watches as watch_store
 CHAIRMEN = "US Chairman of the Joint Chiefs of Staff – Russian Chief of the General Staff"
 
 
-class Receiver:
-    """A webhook endpoint on 127.0.0.1: records each POST; answers ``status``; can be held (``hold``)."""
-
-    def __init__(self) -> None:
-        self.received: list[dict[str, Any]] = []
-        self.status = 200
-        self.release = threading.Event()
-        self.release.set()
-        self.arrived = threading.Event()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (the name http.server calls)
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append({"headers": dict(self.headers), "body": body, "path": self.path})
-                receiver.arrived.set()
-                receiver.release.wait(10)
-                self.send_response(receiver.status)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def bodies(self) -> list[dict[str, Any]]:
-        return [json.loads(r["body"]) for r in self.received]
-
-
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    found = Receiver()
-    found.thread.start()
-    yield found
-    found.release.set()
-    found.server.shutdown()
-    found.server.server_close()
+    with running() as found:
+        yield found
 
 
 class Inbox:
