@@ -31,18 +31,11 @@ from sqlmodel import Session
 from tracker import fetching
 from tracker.models import Delivery, Watch, utcnow
 from tracker.store import watches as watch_store
+from tracker.vocabulary import LEVEL_WORDS
 
 #: Seconds a webhook endpoint or an SMTP server gets to answer.
 TIMEOUT = 10
 USER_AGENT = "contact-timeline-tracker/1 (webhook)"
-LEVEL_WORDS = {
-    "": "new",
-    "none": "no baseline",
-    "ok": "normal",
-    "warn": "warning",
-    "alarm": "alarm",
-    "archived": "archived",
-}
 
 
 class SendError(Exception):

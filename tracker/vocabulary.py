@@ -109,3 +109,14 @@ def guess_kind(name: str) -> OfficialKind:
         if any(word in lowered for word in ORGANIZATION_WORDS)
         else OfficialKind.person
     )
+
+
+#: How a line's alert level is named in feeds and messages ("" is a line the state log had not seen).
+LEVEL_WORDS = {
+    "": "new",
+    "none": "no baseline",
+    "ok": "normal",
+    "warn": "warning",
+    "alarm": "alarm",
+    "archived": "archived",
+}

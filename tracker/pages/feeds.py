@@ -14,17 +14,10 @@ from tracker.feeds import Entry, atom
 from tracker.filters import parse_filters
 from tracker.models import ContactEvent, utcnow
 from tracker.store import alert_log, events
+from tracker.vocabulary import LEVEL_WORDS
 
 bp = Blueprint("feeds", __name__)
 FEED_TYPE = "application/atom+xml; charset=utf-8"
-LEVEL_WORDS = {
-    "": "new",
-    "none": "no baseline",
-    "ok": "normal",
-    "warn": "warning",
-    "alarm": "alarm",
-    "archived": "archived",
-}
 
 
 def _link(endpoint: str, **values: Any) -> str:
