@@ -9,6 +9,7 @@ import json
 import re
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import Message
 from typing import Any
@@ -53,16 +54,25 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def smtp(app: Flask) -> Iterator[Inbox]:
+@contextmanager
+def _mail_server(app: Flask) -> Iterator[Inbox]:
+    """A local SMTP server (aiosmtpd) that the app is set to send through."""
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
     app.config.update(
         MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_DEFAULT_SENDER="tracker@example.org"
     )
-    yield inbox
-    controller.stop()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp(app: Flask) -> Iterator[Inbox]:
+    with _mail_server(app) as inbox:
+        yield inbox
 
 
 @pytest.fixture(autouse=True)
@@ -280,7 +290,20 @@ def test_email_without_a_mail_server_waits_and_says_why(
     _watch(client, line=key, email_mode="immediate", email="a@example.org")
     result = runner.invoke(args=["check-alerts", "--as-of", "2026-12-02"])
     assert "FLASK_MAIL_SERVER" in result.output
-    assert all(d.status == "pending" and "FLASK_MAIL_SERVER" in d.last_error for d in _deliveries(seeded))
+    waiting = _deliveries(seeded)
+    assert waiting and all(d.status == "pending" and "FLASK_MAIL_SERVER" in d.last_error for d in waiting)
+    assert all(
+        d.attempts == 0 for d in waiting
+    )  # nothing was tried: it waits, however long, until email is set up
+    with seeded.app_context():
+        much_later = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+        for hours in range(0, 72, 2):
+            notify.dispatch(get_session(), seeded.config, now=much_later + dt.timedelta(hours=hours))
+    assert all(d.status == "pending" and d.attempts == 0 for d in _deliveries(seeded))
+    with _mail_server(seeded) as inbox:
+        with seeded.app_context():
+            sent = notify.dispatch(get_session(), seeded.config, now=much_later + dt.timedelta(days=4))
+        assert sent.sent == len(waiting) and len(inbox.messages) == len(waiting)
 
 
 @pytest.mark.parametrize(

@@ -41,9 +41,14 @@ USER_AGENT = "contact-timeline-tracker/1 (webhook)"
 class SendError(Exception):
     """A notice that could not be sent; the message says why (kept in the delivery log)."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, *, waiting: bool = False) -> None:
         super().__init__(message)
         self.status = status
+        #: nothing was tried: the channel is not set up yet (no attempt is counted)
+        self.waiting = waiting
+
+
+NO_MAIL = "email is not set up: set FLASK_MAIL_SERVER (and the other FLASK_MAIL_* settings)"
 
 
 @dataclass
@@ -207,7 +212,13 @@ def dispatch(session: Session, config: Mapping[str, Any], *, now: dt.datetime | 
             status = _send_one(delivery, watch, mail, allow_private=allow_private)
         except SendError as exc:
             watch_store.record_outcome(
-                session, [delivery], ok=False, now=now, error=str(exc), response_status=exc.status
+                session,
+                [delivery],
+                ok=False,
+                now=now,
+                error=str(exc),
+                response_status=exc.status,
+                waiting=exc.waiting,
             )
             outcome.failed += 1
             outcome.errors.append(f"delivery {delivery.id}: {exc}")
@@ -221,13 +232,11 @@ def dispatch(session: Session, config: Mapping[str, Any], *, now: dt.datetime | 
             continue
         try:
             if mail is None:
-                raise SendError(
-                    "email is not set up: set FLASK_MAIL_SERVER (and the other FLASK_MAIL_* settings)"
-                )
+                raise SendError(NO_MAIL, waiting=True)
             subject, text = _digest(watch, items, now)
             send_email(mail, to=watch.email, subject=subject, text=text)
         except SendError as exc:
-            watch_store.record_outcome(session, items, ok=False, now=now, error=str(exc))
+            watch_store.record_outcome(session, items, ok=False, now=now, error=str(exc), waiting=exc.waiting)
             outcome.failed += 1
             outcome.errors.append(f"digest of watch {watch_id}: {exc}")
         else:
@@ -254,7 +263,7 @@ def _send_one(
             allow_private=allow_private,
         )
     if mail is None:
-        raise SendError("email is not set up: set FLASK_MAIL_SERVER (and the other FLASK_MAIL_* settings)")
+        raise SendError(NO_MAIL, waiting=True)
     if not watch.email:
         raise SendError("the watch has no email address any more")
     subject, text = describe(payload)

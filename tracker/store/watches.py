@@ -38,6 +38,8 @@ MAX_ATTEMPTS = 8
 #: Seconds to wait after the first failure; doubled after each further one, up to ``MAX_BACKOFF``.
 FIRST_BACKOFF = 60
 MAX_BACKOFF = 6 * 3600
+#: How often a notice that waits for email to be set up looks again.
+WAIT_FOR_SETUP = dt.timedelta(hours=1)
 #: A claimed delivery not finished within this long is claimed again (its sender died).
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
@@ -380,13 +382,21 @@ def record_outcome(
     now: dt.datetime,
     error: str = "",
     response_status: int | None = None,
+    waiting: bool = False,
 ) -> None:
-    """Store how sending went: sent, or failed with the next attempt scheduled (given up after the last)."""
+    """Store how sending went: sent, or failed with the next attempt scheduled (given up after the last).
+
+    ``waiting``: nothing was tried (email is not set up yet): look again in an hour, no attempt counted.
+    """
     with transaction(session):
         for delivery in deliveries:
-            delivery.attempts += 1
             delivery.response_status = response_status
             delivery.last_error = error[:2000]
+            if waiting:
+                delivery.status, delivery.next_attempt_at = "pending", now + WAIT_FOR_SETUP
+                session.add(delivery)
+                continue
+            delivery.attempts += 1
             if ok:
                 delivery.status, delivery.sent_at = "sent", now
             elif delivery.attempts >= MAX_ATTEMPTS:
