@@ -8,23 +8,26 @@ import hmac
 import json
 import re
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlmodel import select
 
-from tests.helpers import EXAMPLE_EVENT, add_editor, log_in
+from tests.helpers import EXAMPLE_EVENT, add_editor, event, log_in, make_csv
 from tests.receivers import Receiver, running
 from tracker import notify, watching
 from tracker.db import get_engine, get_session
-from tracker.models import Delivery, Watch
+from tracker.models import Delivery, User, Watch
 from tracker.store import alert_log
 from tracker.store import watches as watch_store
 
@@ -225,14 +228,16 @@ def test_a_stuck_endpoint_never_holds_up_a_write(
     watch_id, _ = _watch(
         client, kind="filter", query="status=refused", levels="", new_events="1", webhook_url=receiver.url
     )
-    receiver.release.clear()  # the endpoint takes the request and does not answer
+    receiver.release.clear()  # the endpoint takes the request and does not answer until released
     answer = client.post("/api/events", json={**EXAMPLE_EVENT, "status": "refused", "date_end": None})
-    assert answer.status_code == 201  # answered while the endpoint is still holding the notice
+    assert answer.status_code == 201
     assert receiver.arrived.wait(10), "the notice was sent in the background"
-    assert not receiver.release.is_set()
+    [held] = [d for d in _deliveries(seeded) if d.topic == "event"]
+    assert held.status == "sending"  # the write was answered while its notice is still on its way
     receiver.release.set()
     watching.send_soon(seeded).result(timeout=15)  # the sender thread finishes what it was doing
     [sent] = [d for d in _deliveries(seeded) if d.topic == "event"]
+    assert sent.status == "sent" and sent.attempts == 1
     body = receiver.bodies()[0]
     assert (
         body["type"] == "new_event"
@@ -318,6 +323,9 @@ def test_email_without_a_mail_server_waits_and_says_why(
         ({"kind": "pair", "line": "1:2", "email_mode": "immediate"}, "Email address", "give the address"),
         ({"kind": "pair", "line": "1:2", "email": "not an address"}, "Email address", "one email address"),
         ({"kind": "pair", "line": "1:2", "webhook_url": "ftp://example.org/x"}, "Webhook address", "http"),
+        ({"kind": "pair", "line": "1:2", "webhook_url": "http://[::1/"}, "Webhook address", "http"),
+        ({"kind": "pair", "line": "no-such-line"}, "Line", "no line no-such-line is recorded"),
+        ({"kind": "dyad", "dyad": "Atlantis – Lemuria"}, "Dyad", "no line between Atlantis"),
         ({"kind": "parrot"}, "Watch", "choose what to watch"),
     ],
 )
@@ -326,8 +334,11 @@ def test_a_bad_watch_is_refused_naming_the_field(
 ) -> None:
     answer = client.post("/watches", data={"levels": "1", **form})
     assert answer.status_code == 400
-    page = answer.get_data(as_text=True)
-    assert words in page and field in page
+    shown = [
+        " ".join(re.sub(r"<[^>]+>", " ", m).split())
+        for m in re.findall(r'<p class="error"[^>]*>(.*?)</p>', answer.get_data(as_text=True), re.S)
+    ]
+    assert any(m.startswith(field + " ") and words in m for m in shown), shown
     with app.app_context():
         assert watch_store.list_watches(get_session()) == []
 
@@ -423,3 +434,175 @@ def test_a_backup_leaves_webhook_secrets_out(
         backup.backup(get_session(), tmp_path / "b.jsonl")
     text = (tmp_path / "b.jsonl").read_text()
     assert secret not in text and '"t": "watch"' in text.replace('"t":"watch"', '"t": "watch"')
+
+
+def test_two_senders_at_once_send_a_digest_once(
+    seeded: Flask, client: FlaskClient, runner: FlaskCliRunner, smtp: Inbox
+) -> None:
+    key = _lane_key(seeded, CHAIRMEN)
+    runner.invoke(args=["check-alerts", "--as-of", "2021-01-01"])
+    _watch(client, line=key, email_mode="daily", email="desk@example.org")
+    with seeded.app_context():
+        watching.queue_notices(get_session(), as_of=dt.date(2026, 12, 2))
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    start = threading.Barrier(2)
+
+    def send() -> None:
+        with seeded.app_context():
+            start.wait(5)
+            notify.dispatch(get_session(), seeded.config, now=later)
+
+    senders = [threading.Thread(target=send) for _ in range(2)]
+    for t in senders:
+        t.start()
+    for t in senders:
+        t.join(20)
+    assert len(smtp.messages) == 1
+
+
+def test_a_failed_digest_waits_its_backoff(
+    seeded: Flask, client: FlaskClient, runner: FlaskCliRunner
+) -> None:
+    key = _lane_key(seeded, CHAIRMEN)
+    runner.invoke(args=["check-alerts", "--as-of", "2021-01-01"])
+    _watch(client, line=key, email_mode="daily", email="desk@example.org")
+    seeded.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port())  # nobody listens there
+    with seeded.app_context():
+        session = get_session()
+        watching.queue_notices(session, as_of=dt.date(2026, 12, 2))
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+        first = notify.dispatch(session, seeded.config, now=later)
+        again = notify.dispatch(session, seeded.config, now=later + dt.timedelta(seconds=5))
+    assert first.failed == 1 and again.failed == again.sent == 0
+    items = [d for d in _deliveries(seeded) if d.channel == "digest"]
+    assert items and all(d.attempts == 1 and d.status == "pending" for d in items)
+
+
+def test_an_endpoint_that_is_not_http_fails_alone(
+    seeded: Flask, client: FlaskClient, runner: FlaskCliRunner, receiver: Receiver
+) -> None:
+    liar = socket.socket()
+    liar.bind(("127.0.0.1", 0))
+    liar.listen(8)
+
+    def answer_nonsense() -> None:
+        for _ in range(8):
+            try:
+                conn, _ = liar.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"SSH-2.0-OpenSSH_9.0\r\n")
+
+    threading.Thread(target=answer_nonsense, daemon=True).start()
+    key = _lane_key(seeded, CHAIRMEN)
+    _watch(client, line=key, webhook_url=f"http://127.0.0.1:{liar.getsockname()[1]}/hook")
+    _watch(client, kind="dyad", dyad="United States – Russia", webhook_url=receiver.url)
+    result = runner.invoke(args=["check-alerts", "--as-of", "2026-12-02"])
+    liar.close()
+    assert result.exit_code == 1 and "not answer in HTTP" in result.output  # 1: a line in alarm, not a crash
+    assert receiver.bodies(), "the other watch's notices still went"
+    broken = [d for d in _deliveries(seeded) if d.watch_id == 1]
+    assert broken and all(d.status == "pending" and d.attempts == 1 for d in broken)
+
+
+def test_a_notice_of_a_watch_deleted_while_it_was_sent_is_let_go(seeded: Flask, client: FlaskClient) -> None:
+    watch_id, _ = _watch(
+        client, kind="dyad", dyad="United States – Russia", webhook_url="http://127.0.0.1:9/x"
+    )
+    with seeded.app_context():
+        session = get_session()
+        watching.queue_notices(session, as_of=dt.date(2026, 12, 2))
+        [claimed] = watch_store.claim_due(session, now=dt.datetime.now(dt.UTC), channels=("webhook",))
+        watch = watch_store.get_watch(session, watch_id)
+        assert watch is not None
+        watch_store.delete_watch(session, watch)
+        watch_store.record_outcome(session, [claimed], ok=True, now=dt.datetime.now(dt.UTC))  # no error
+    assert _deliveries(seeded) == []
+
+
+def test_a_disabled_user_is_sent_nothing(
+    seeded: Flask, client: FlaskClient, runner: FlaskCliRunner, receiver: Receiver
+) -> None:
+    _watch(client, kind="dyad", dyad="United States – Russia", webhook_url=receiver.url)
+    with seeded.app_context(), get_engine().begin() as connection:
+        connection.execute(sa.update(User).where(sa.column("id") == 1).values(active=False))
+    runner.invoke(args=["check-alerts", "--as-of", "2026-12-02"])
+    assert receiver.received == [] and _deliveries(seeded) == []
+
+
+def test_another_users_watch_cannot_be_changed_pinged_or_rekeyed(app: Flask, client: FlaskClient) -> None:
+    watch_id, _ = _watch(client, kind="filter", query="country=China", webhook_url="http://127.0.0.1:9/x")
+    with app.app_context():
+        add_editor(get_engine(), name="Other Editor", token="ctt_other-editor-token-0123456789")
+    other = app.test_client()
+    log_in(other, 2)
+    for path in (f"/watches/{watch_id}", f"/watches/{watch_id}/secret", f"/watches/{watch_id}/test"):
+        answer = other.post(path, data={"levels": "1", "webhook_url": "http://127.0.0.1:9/mine"})
+        assert answer.status_code == 404 and "whsec_" not in answer.get_data(as_text=True)
+    with app.app_context():
+        [watch] = watch_store.list_watches(get_session())
+        assert watch.webhook_url == "http://127.0.0.1:9/x"
+
+
+@pytest.mark.parametrize("setting", ["no", False, "off"])
+def test_the_test_ping_obeys_the_private_address_setting(
+    app: Flask, client: FlaskClient, receiver: Receiver, setting: object
+) -> None:
+    app.config["WEBHOOKS_ALLOW_PRIVATE"] = setting
+    watch_id, _ = _watch(client, kind="filter", query="country=China", webhook_url=receiver.url)
+    page = client.post(f"/watches/{watch_id}/test", follow_redirects=True).get_data(as_text=True)
+    assert "not delivered" in page and "private or local network" in page and receiver.received == []
+
+
+def test_private_addresses_are_allowed_only_while_the_tracker_is_not_published() -> None:
+    assert notify.allow_private({})
+    assert notify.allow_private({"PUBLIC_URL": "http://127.0.0.1:5000"})
+    assert not notify.allow_private({"PUBLIC_URL": "https://tracker.example.org"})
+    assert notify.allow_private(
+        {"PUBLIC_URL": "https://tracker.example.org", "WEBHOOKS_ALLOW_PRIVATE": "true"}
+    )
+    with pytest.raises(notify.SendError, match="link-local"):
+        notify.check_address("http://169.254.169.254/latest/meta-data", allow_private=True)
+
+
+def test_dropping_a_channel_calls_off_what_waits_in_it(
+    seeded: Flask, client: FlaskClient, runner: FlaskCliRunner
+) -> None:
+    watch_id, _ = _watch(
+        client, kind="dyad", dyad="United States – Russia", email_mode="immediate", email="a@example.org"
+    )
+    runner.invoke(args=["check-alerts", "--as-of", "2026-12-02"])  # no mail server: the emails wait
+    assert {d.status for d in _deliveries(seeded)} == {"pending"}
+    client.post(f"/watches/{watch_id}", data={"levels": "1", "email_mode": ""})
+    assert {d.status for d in _deliveries(seeded)} == {"cancelled"}
+    assert "called off" in client.get(f"/watches/{watch_id}").get_data(as_text=True)
+
+
+def test_many_new_events_make_one_notice(
+    seeded: Flask, client: FlaskClient, runner: FlaskCliRunner, receiver: Receiver, tmp_path: Path
+) -> None:
+    _watch(client, kind="filter", query="q=batchcall", levels="", new_events="1", webhook_url=receiver.url)
+    days = range(1, watch_store.EVENT_BATCH + 6)
+    rows = [event(date=f"2025-01-{day:02d}", summary=f"batchcall {day}") for day in days]
+    (tmp_path / "many.csv").write_bytes(make_csv(rows))
+    imported = runner.invoke(
+        args=["import-csv", str(tmp_path / "many.csv")]
+    )  # one write, one pass sees them all
+    assert imported.exit_code == 0, imported.output
+    runner.invoke(args=["check-alerts"])
+    [body] = receiver.bodies()
+    assert body["type"] == "new_events" and body["count"] == watch_store.EVENT_BATCH + 5
+    assert len(body["events"]) == watch_store.EVENT_BATCH and body["more"] == 5
+    assert all(e["summary"].startswith("batchcall") and e["url"] for e in body["events"])
+
+
+def test_watch_this_filter_keeps_only_the_filters(seeded: Flask, client: FlaskClient) -> None:
+    page = client.get("/?status=refused&period=year&country=Russia").get_data(as_text=True)
+    [link] = re.findall(r'href="(/watches\?kind=filter[^"]*)"', page)
+    form = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    [value] = re.findall(r'id="query"[^>]*value="([^"]*)"', form) or re.findall(
+        r'value="([^"]*)"[^>]*id="query"', form
+    )
+    assert "status=refused" in value and "country=Russia" in value and "period" not in value

@@ -228,7 +228,11 @@ def check_alerts_command(as_of: str | None) -> None:
         day = dt.date.fromisoformat(as_of) if as_of else today()
     except ValueError:
         raise click.BadParameter("give a date as YYYY-MM-DD", param_hint="--as-of") from None
-    result = watching.watch_pass(get_session(), as_of=day)
+    try:
+        result = watching.watch_pass(get_session(), as_of=day)
+    except Exception as exc:  # noqa: BLE001 (cron reads the exit code: 2 is "the check failed", not "alarm")
+        click.echo(f"The check failed: {type(exc).__name__}: {exc}", err=True)
+        raise SystemExit(2) from None
     click.echo(result.summary(day))
     for error in result.sent.errors[:5]:
         click.echo(f"  not sent: {error}", err=True)

@@ -14,8 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import http.client
+import ipaddress
 import smtplib
+import socket
+import ssl
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,8 +33,7 @@ import orjson
 from flask import Flask
 from sqlmodel import Session
 
-from tracker import fetching
-from tracker.models import Delivery, Watch, utcnow
+from tracker.models import Delivery, User, Watch, utcnow
 from tracker.store import watches as watch_store
 from tracker.vocabulary import LEVEL_WORDS
 
@@ -70,6 +74,43 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None  # a webhook that moved answers 3xx: that is a failure to fix, not a place to follow
 
 
+def allow_private(config: Mapping[str, Any]) -> bool:
+    """Whether webhooks may go to this machine or a private network.
+
+    ``WEBHOOKS_ALLOW_PRIVATE`` decides when set; otherwise yes while the tracker is not published
+    (no ``PUBLIC_URL``, or one on this machine), no once it is.
+    """
+    setting = config.get("WEBHOOKS_ALLOW_PRIVATE")
+    if setting is not None and setting != "":
+        return _true(setting)
+    host = urllib.parse.urlsplit(str(config.get("PUBLIC_URL") or "")).hostname or ""
+    return host in ("", "localhost", "127.0.0.1", "::1")
+
+
+def check_address(url: str, *, allow_private: bool) -> None:
+    """Refuse a webhook host that resolves to a link-local address (cloud metadata) or, unless allowed, a private one."""
+    try:
+        host = urllib.parse.urlsplit(url).hostname or ""
+    except ValueError:
+        raise SendError("the address is not valid") from None
+    if not host:
+        raise SendError("the address names no host")
+    try:
+        addresses = {str(info[4][0]).split("%")[0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        raise SendError(f"the host {host} could not be found") from None
+    for address in addresses:
+        ip = ipaddress.ip_address(address)
+        if ip.is_link_local or ip.is_multicast or ip.is_unspecified or ip.is_reserved:
+            raise SendError(
+                f"the host {host} is at a reserved or link-local address ({ip}): webhooks never go there"
+            )
+        if not allow_private and not ip.is_global:
+            raise SendError(
+                f"the host {host} is on a private or local network ({ip}) (set WEBHOOKS_ALLOW_PRIVATE to allow it)"
+            )
+
+
 def post_webhook(
     url: str,
     body: bytes,
@@ -81,11 +122,7 @@ def post_webhook(
     timeout: float = TIMEOUT,
 ) -> int:
     """POST a signed body; returns the HTTP status (2xx), or raises ``SendError`` saying what went wrong."""
-    if not allow_private:
-        try:
-            fetching.check_public(url)
-        except fetching.FetchError as exc:
-            raise SendError(f"{exc} (set WEBHOOKS_ALLOW_PRIVATE to allow it)") from None
+    check_address(url, allow_private=allow_private)
     request = urllib.request.Request(
         url,
         data=body,
@@ -103,9 +140,12 @@ def post_webhook(
         with opener.open(request, timeout=timeout) as response:
             status = int(response.status)
     except urllib.error.HTTPError as exc:
+        exc.close()  # its socket, not left to the garbage collector
         raise SendError(f"the endpoint answered {exc.code} {exc.reason}", exc.code) from None
     except urllib.error.URLError as exc:
         raise SendError(f"the endpoint could not be reached: {exc.reason}") from None
+    except http.client.HTTPException as exc:
+        raise SendError(f"the endpoint did not answer in HTTP ({type(exc).__name__})") from None
     except (TimeoutError, OSError) as exc:
         raise SendError(f"the endpoint did not answer: {exc}") from None
     except ValueError as exc:
@@ -145,14 +185,23 @@ def send_email(
     message["Message-ID"] = make_msgid(domain="contact-timeline-tracker")
     message.set_content(text)
     try:
-        smtp_class = smtplib.SMTP_SSL if settings["ssl"] else smtplib.SMTP
-        with smtp_class(settings["server"], settings["port"], timeout=timeout) as smtp:
+        context = ssl.create_default_context()  # the server's certificate and name are checked
+        smtp: smtplib.SMTP
+        if settings["ssl"]:
+            smtp = smtplib.SMTP_SSL(settings["server"], settings["port"], timeout=timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(settings["server"], settings["port"], timeout=timeout)
+        with smtp:
             if settings["tls"] and not settings["ssl"]:
-                smtp.starttls()
+                smtp.starttls(context=context)
             if settings["username"] and settings["password"]:
+                if not (settings["tls"] or settings["ssl"]):
+                    raise SendError(
+                        "the mail password is only sent over TLS: set FLASK_MAIL_USE_TLS or _USE_SSL"
+                    )
                 smtp.login(settings["username"], settings["password"])
             smtp.send_message(message)
-    except (smtplib.SMTPException, OSError) as exc:
+    except (smtplib.SMTPException, OSError, ValueError) as exc:
         raise SendError(f"the mail server did not take the message: {exc}") from None
 
 
@@ -169,16 +218,25 @@ def describe(payload: Mapping[str, Any]) -> tuple[str, str]:
             + f".\n{payload.get('reason', '')}\n\n{line.get('url', '')}\n"
         )
         return subject, text
+    if payload.get("type") == "new_events":
+        listed = payload.get("events", [])
+        subject = f"{payload.get('count', len(listed))} new events"
+        text = "\n\n".join(_event_text(e, e.get("url", "")) for e in listed)
+        if payload.get("more"):
+            text += f"\n\n… and {payload['more']} more: see the timeline."
+        return subject, text + "\n"
     event = payload.get("event", {})
     subject = (
         f"New event: {event.get('date', '')} {event.get('official_a', '')} – {event.get('official_b', '')}"
     )
-    text = (
+    return subject, _event_text(event, payload.get("url", "")) + "\n"
+
+
+def _event_text(event: Mapping[str, Any], url: str) -> str:
+    return (
         f"{event.get('date', '')}: {event.get('official_a', '')} – {event.get('official_b', '')}"
-        f" ({event.get('channel', '')}, {event.get('status', '')})\n{event.get('summary', '')}\n\n"
-        f"{payload.get('url', '')}\n"
+        f" ({event.get('channel', '')}, {event.get('status', '')})\n{event.get('summary', '')}\n{url}"
     )
-    return subject, text
 
 
 def _footer(watch: Watch) -> str:
@@ -198,47 +256,72 @@ def digest_due(watch: Watch, *, now: dt.datetime, hour: int) -> bool:
     return reference < boundary
 
 
-def dispatch(session: Session, config: Mapping[str, Any], *, now: dt.datetime | None = None) -> Sent:
-    """Send every delivery that is due (webhooks, emails, digests); record each outcome."""
+def dispatch(
+    session: Session, config: Mapping[str, Any], *, now: dt.datetime | None = None, most: int = 500
+) -> Sent:
+    """Send every delivery that is due (webhooks, emails, digests), one claimed at a time; record each outcome.
+
+    Nothing a single notice does (an endpoint that is not HTTP, a watch deleted meanwhile) stops
+    the others: it is recorded as a failed attempt of that notice.
+    """
     now = now or utcnow()
     outcome = Sent()
-    allow_private = _true(config.get("WEBHOOKS_ALLOW_PRIVATE", True))
+    private = allow_private(config)
     mail = mail_settings(config)
-    for delivery in watch_store.claim_due(session, now=now, channels=("webhook", "email")):
-        watch = session.get(Watch, delivery.watch_id)
+    for _ in range(most):
+        claimed = watch_store.claim_due(session, now=now, channels=("webhook", "email"))
+        if not claimed:
+            break
+        [delivery] = claimed
         try:
-            if watch is None:
-                raise SendError("the watch was deleted")
-            status = _send_one(delivery, watch, mail, allow_private=allow_private)
-        except SendError as exc:
+            status = _send_one(session, delivery, mail, allow_private=private)
+        except Exception as exc:  # noqa: BLE001 (one notice's failure is recorded; the next is sent)
+            error = (
+                exc
+                if isinstance(exc, SendError)
+                else SendError(f"could not be sent ({type(exc).__name__}: {exc})")
+            )
+            session.rollback()
             watch_store.record_outcome(
                 session,
                 [delivery],
                 ok=False,
                 now=now,
-                error=str(exc),
-                response_status=exc.status,
-                waiting=exc.waiting,
+                error=str(error),
+                response_status=error.status,
+                waiting=error.waiting,
             )
             outcome.failed += 1
-            outcome.errors.append(f"delivery {delivery.id}: {exc}")
+            outcome.errors.append(f"delivery {delivery.id}: {error}")
         else:
             watch_store.record_outcome(session, [delivery], ok=True, now=now, response_status=status)
             outcome.sent += 1
-    hour = int(config.get("MAIL_DIGEST_HOUR", 7))
-    for watch_id, items in watch_store.pending_digests(session).items():
-        watch = session.get(Watch, watch_id)
+    hour = digest_hour(config)
+    for watch_id in watch_store.digest_watches(session, now=now):
+        watch = session.get(Watch, watch_id, populate_existing=True)
         if watch is None or not digest_due(watch, now=now, hour=hour):
             continue
+        items = watch_store.claim_digest(session, watch_id, now=now)
+        if not items:
+            continue  # another sender took them
         try:
             if mail is None:
                 raise SendError(NO_MAIL, waiting=True)
+            _check_owner(session, watch, "daily")
             subject, text = _digest(watch, items, now)
             send_email(mail, to=watch.email, subject=subject, text=text)
-        except SendError as exc:
-            watch_store.record_outcome(session, items, ok=False, now=now, error=str(exc), waiting=exc.waiting)
+        except Exception as exc:  # noqa: BLE001 (recorded as the digest's failed attempt)
+            error = (
+                exc
+                if isinstance(exc, SendError)
+                else SendError(f"could not be sent ({type(exc).__name__}: {exc})")
+            )
+            session.rollback()
+            watch_store.record_outcome(
+                session, items, ok=False, now=now, error=str(error), waiting=error.waiting
+            )
             outcome.failed += 1
-            outcome.errors.append(f"digest of watch {watch_id}: {exc}")
+            outcome.errors.append(f"digest of watch {watch_id}: {error}")
         else:
             watch_store.record_outcome(session, items, ok=True, now=now)
             watch_store.mark_digest_sent(session, watch, now=now)
@@ -246,13 +329,38 @@ def dispatch(session: Session, config: Mapping[str, Any], *, now: dt.datetime | 
     return outcome
 
 
+def digest_hour(config: Mapping[str, Any]) -> int:
+    """The ``MAIL_DIGEST_HOUR`` setting, 0–23 (7 when it is not a valid hour)."""
+    try:
+        hour = int(config.get("MAIL_DIGEST_HOUR", 7))
+    except (TypeError, ValueError):
+        return 7
+    return hour if 0 <= hour <= 23 else 7
+
+
+def _check_owner(session: Session, watch: Watch, email_mode: str | None = None) -> None:
+    owner = session.get(User, watch.user_id)
+    if owner is None or not owner.active:
+        raise SendError("the watch's owner is disabled")
+    if email_mode is not None and watch.email_mode != email_mode:
+        raise SendError("the watch no longer sends this by email")
+
+
 def _send_one(
-    delivery: Delivery, watch: Watch, mail: Mapping[str, Any] | None, *, allow_private: bool
+    session: Session, delivery: Delivery, mail: Mapping[str, Any] | None, *, allow_private: bool
 ) -> int | None:
-    payload = {**delivery.payload, "delivery": delivery.id}
+    watch = session.get(Watch, delivery.watch_id, populate_existing=True)
+    if watch is None:
+        raise SendError("the watch was deleted")
+    payload = {**delivery.payload, "delivery": delivery.id, "sent_at": utcnow().isoformat(timespec="seconds")}
     if delivery.channel == "webhook":
-        if not watch.webhook_url or not watch.webhook_secret:
+        _check_owner(session, watch)
+        if not watch.webhook_url:
             raise SendError("the watch has no webhook any more")
+        if not watch.webhook_secret:
+            raise SendError(
+                "the webhook has no secret (restored from a backup?): replace it on the watch's page"
+            )
         body = orjson.dumps(payload)
         return post_webhook(
             watch.webhook_url,
@@ -264,6 +372,7 @@ def _send_one(
         )
     if mail is None:
         raise SendError(NO_MAIL, waiting=True)
+    _check_owner(session, watch, "immediate")
     if not watch.email:
         raise SendError("the watch has no email address any more")
     subject, text = describe(payload)
@@ -285,4 +394,3 @@ def _digest(watch: Watch, items: Sequence[Delivery], now: dt.datetime) -> tuple[
 def init_app(app: Flask) -> None:
     """Defaults of the notification settings."""
     app.config.setdefault("MAIL_DIGEST_HOUR", 7)
-    app.config.setdefault("WEBHOOKS_ALLOW_PRIVATE", True)

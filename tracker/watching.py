@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import urllib.parse
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, Response, current_app, request, url_for
-from sqlmodel import Session
+from flask import Flask, Response, current_app, request
+from sqlmodel import Session, col
 
 from tracker import board, notify
 from tracker.clock import today
 from tracker.db import get_session
-from tracker.models import AlertChange, EventPublic
+from tracker.models import AlertChange, ContactEvent, EventPublic, utcnow
 from tracker.store import alert_log, events
 from tracker.store import watches as watch_store
 
@@ -74,9 +75,16 @@ def check_alerts(session: Session, *, as_of: dt.date, mode: str = "post") -> Che
 
 def public_link(endpoint: str, **values: Any) -> str:
     """An absolute address of a page, from the ``PUBLIC_URL`` setting (never from a request's Host)."""
-    base = str(current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/")
-    with current_app.test_request_context("/", base_url=base):
-        return url_for(endpoint, _external=True, **values)
+    base = urllib.parse.urlsplit(str(current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"))
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def _utc(moment: dt.datetime) -> str:
+    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    return moment.isoformat(timespec="seconds")
 
 
 def level_payload(change: AlertChange) -> dict[str, Any]:
@@ -94,15 +102,17 @@ def level_payload(change: AlertChange) -> dict[str, Any]:
         "reason": change.reason,
         "since": change.since.isoformat() if change.since else None,
         "as_of": change.as_of.isoformat(),
-        "recorded_at": change.recorded_at.isoformat(),
+        "recorded_at": _utc(change.recorded_at),
     }
 
 
 def event_payloads(session: Session, ids: Sequence[int]) -> list[dict[str, Any]]:
-    """What a watcher is told of new events, one payload per id."""
+    """What a watcher is told of new events, one payload per id (read in one query)."""
+    stmt = events.event_select(include_deleted=True).where(col(ContactEvent.id).in_(list(ids)))
+    rows = {r.id: r for r in events.rows_of(session, stmt, lanes="post")}
     found = []
     for event_id in ids:
-        row = events.get_event(session, event_id, include_deleted=True, lanes="post")
+        row = rows.get(event_id)
         fields = (
             EventPublic.model_validate(row, from_attributes=True).model_dump(mode="json", include=EVENT_KEYS)
             if row is not None
@@ -191,7 +201,9 @@ def _after_write(response: Response) -> Response:
         current_app.logger.exception("recording alert changes after a write failed")
         get_session().rollback()
         return response
-    if queued and app.config.get("NOTIFY_AFTER_WRITES", True):
+    if app.config.get("NOTIFY_AFTER_WRITES", True) and (
+        queued or watch_store.any_due(get_session(), now=utcnow())
+    ):
         send_soon(app)
     return response
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import urllib.parse
 from typing import Any
 
 import orjson
@@ -14,9 +15,11 @@ from tracker import board, notify
 from tracker.auth import account, signed_in
 from tracker.clock import today
 from tracker.db import get_session
+from tracker.filters import EventFilter
 from tracker.models import Watch
 from tracker.store import InputError
 from tracker.store import watches as store
+from tracker.vocabulary import LEVEL_WORDS
 
 bp = Blueprint("watches", __name__)
 
@@ -173,6 +176,7 @@ def _watch_page(
         kinds=store.KINDS,
         mail_ready=notify.mail_settings(current_app.config) is not None,
         timeline=url_for("timeline.timeline") + "?" + watch.query,
+        level_words=LEVEL_WORDS,
     )
     return page, status
 
@@ -237,7 +241,7 @@ def test_webhook(watch_id: int) -> BaseResponse:
             secret=watch.webhook_secret,
             delivery_id=0,
             topic="ping",
-            allow_private=bool(current_app.config.get("WEBHOOKS_ALLOW_PRIVATE", True)),
+            allow_private=notify.allow_private(current_app.config),
             timeout=5,
         )
     except notify.SendError as exc:
@@ -257,8 +261,10 @@ def delete_watch(watch_id: int) -> BaseResponse:
     return redirect(url_for("watches.watch_list"))
 
 
-def watch_link(kind: str, target: str) -> str:
-    """The address of the form that starts a watch of ``target``."""
+def watch_link(kind: str, target: str | EventFilter) -> str:
+    """The address of the form that starts a watch of ``target`` (a key, a dyad, or the timeline's filters)."""
+    if isinstance(target, EventFilter):
+        target = urllib.parse.urlencode(target.query_args(), doseq=True)
     args: dict[str, Any] = {"query": target} if kind == "filter" else {"target": target}
     return url_for("watches.watch_list", kind=kind, **args)
 

@@ -5,7 +5,7 @@ revision, when), then one line per row of every table — events (deleted ones t
 officials and their spellings, posts and their wordings, tenures, context events, alert
 thresholds, history and audit entries, users. Secrets stay out: users come without their
 password (an admin sets a new one), API tokens are not kept, and watches come without their
-webhook secrets (replace them on the watch's page). The rows are read in one
+webhooks (address and secret: set them again on the watch's page). The rows are read in one
 transaction, so a backup taken while others write is consistent ("online"); on SQLite the
 writers are not blocked meanwhile (WAL).
 """
@@ -29,7 +29,7 @@ VERSION = 1
 #: Tables whose rows are secrets, or worked out again from the others.
 SKIPPED = {"api_token", "login_failure", "alembic_version"}
 #: Columns left out of a backup: secrets.
-SECRET_COLUMNS = {("user", "password_hash"), ("watch", "webhook_secret")}
+SECRET_COLUMNS = {("user", "password_hash"), ("watch", "webhook_secret"), ("watch", "webhook_url")}
 
 
 class BackupError(Exception):
@@ -107,7 +107,9 @@ def _typed(table: sa.Table, record: dict[str, Any]) -> dict[str, Any]:
     if table.name == "user":
         values.setdefault("password_hash", "")
     if table.name == "watch":
-        values.setdefault("webhook_secret", "")  # a restored webhook is silent until its secret is replaced
+        # a webhook's address can be a credential too (chat services): both are set again after a restore
+        values.setdefault("webhook_secret", "")
+        values.setdefault("webhook_url", "")
     return values
 
 

@@ -183,6 +183,11 @@ def _rows(session: Session, lanes: str, result: Iterable[sa.Row[Any]]) -> Iterat
         yield _to_row(r, reg, lanes)
 
 
+def rows_of(session: Session, stmt: sa.Select[Any], *, lanes: str = "person") -> list[EventRow]:
+    """The events an ``event_select`` statement (narrowed further by the caller) reads."""
+    return list(_rows(session, lanes, session.execute(stmt)))
+
+
 def list_events(session: Session, *, flt: EventFilter | None = None, lanes: str = "person") -> list[EventRow]:
     """Events that are not deleted, sorted by date, narrowed by ``flt``.
 

@@ -24,7 +24,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.db import transaction
 from tracker.filters import FILTER_PARAMS, EventFilter, parse_filters
-from tracker.models import AlertChange, ContactEvent, Delivery, Watch
+from tracker.models import AlertChange, ContactEvent, Delivery, LaneStat, User, Watch
 from tracker.posts import is_post_pair_key
 from tracker.store import events
 from tracker.store.errors import InputError
@@ -33,15 +33,18 @@ from tracker.store.registry import audit
 KINDS = {"pair": "A line (post pair)", "dyad": "A dyad (two countries)", "filter": "A saved filter"}
 EMAIL_MODES = {"": "No email", "immediate": "One email per change", "daily": "A daily digest"}
 SECRET_PREFIX = "whsec_"
-#: After this many failed attempts a delivery is given up (and shown so in the log).
-MAX_ATTEMPTS = 8
+#: After this many failed attempts a delivery is given up (and shown so in the log): about a day of trying.
+MAX_ATTEMPTS = 12
 #: Seconds to wait after the first failure; doubled after each further one, up to ``MAX_BACKOFF``.
 FIRST_BACKOFF = 60
 MAX_BACKOFF = 6 * 3600
 #: How often a notice that waits for email to be set up looks again.
 WAIT_FOR_SETUP = dt.timedelta(hours=1)
-#: A claimed delivery not finished within this long is claimed again (its sender died).
-CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+#: A claimed delivery not finished within this long is claimed again (its sender died); far above
+#: the longest a send can take.
+CLAIM_TIMEOUT = dt.timedelta(minutes=30)
+#: More new events than this for one watch in one pass go as one notice listing the first of them.
+EVENT_BATCH = 25
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 
 
@@ -123,8 +126,12 @@ def check_watch(data: Mapping[str, Any]) -> WatchInput:
         errors["email"] = "give one email address, like analyst@example.org"
     webhook_url = str(data.get("webhook_url", "")).strip()
     if webhook_url:
-        parts = urllib.parse.urlsplit(webhook_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            parts = urllib.parse.urlsplit(webhook_url)
+            host = parts.hostname
+        except ValueError:
+            parts, host = urllib.parse.urlsplit(""), None
+        if parts.scheme not in ("http", "https") or not host:
             errors["webhook_url"] = "a webhook address starts with http:// or https:// and names a host"
         elif len(webhook_url) > 2000:
             errors["webhook_url"] = "a webhook address can have at most 2000 characters"
@@ -148,9 +155,18 @@ def _newest(session: Session, column: Any) -> int:
     return int(session.execute(sa.select(sa.func.coalesce(sa.func.max(column), 0))).scalar_one())
 
 
+def _known(session: Session, where: Any) -> bool:
+    return session.execute(sa.select(col(LaneStat.key)).where(where).limit(1)).first() is not None
+
+
 def create_watch(session: Session, *, user_id: int, data: WatchInput) -> tuple[Watch, str]:
     """Store a watch (starting from now: nothing of the past is sent); returns it and its webhook secret."""
     secret = new_secret() if data.webhook_url else ""
+    flt = watch_filter(Watch(user_id=user_id, kind=data.kind, query=data.query))
+    if data.kind == "pair" and not _known(session, col(LaneStat.key) == flt.pair):
+        raise InputError({"target": f"no line {flt.pair} is recorded: choose one from the list"})
+    if data.kind == "dyad" and not _known(session, col(LaneStat.dyad) == flt.dyad):
+        raise InputError({"target": f"no line between {flt.dyad} is recorded: choose a dyad from the list"})
     with transaction(session):
         taken = session.exec(select(Watch).where(Watch.user_id == user_id, Watch.query == data.query)).first()
         if taken is not None:
@@ -178,6 +194,7 @@ def create_watch(session: Session, *, user_id: int, data: WatchInput) -> tuple[W
 def update_watch(session: Session, watch: Watch, data: WatchInput) -> str:
     """Change how a watch is heard through (not what it watches); returns a new secret if one was made."""
     secret = ""
+    before = set(_channels(watch))
     with transaction(session):
         if data.webhook_url and not watch.webhook_secret:
             secret = watch.webhook_secret = new_secret()
@@ -187,6 +204,7 @@ def update_watch(session: Session, watch: Watch, data: WatchInput) -> str:
         watch.webhook_url = data.webhook_url
         session.add(watch)
         audit(session, "watch", watch.id, "updated", f"watch {watch.kind} {watch.query}")
+        cancel(session, watch, sorted(before - set(_channels(watch))))
     return secret
 
 
@@ -248,7 +266,7 @@ class Gathered:
 
 def _channels(watch: Watch) -> list[str]:
     found = []
-    if watch.webhook_url and watch.webhook_secret:
+    if watch.webhook_url:
         found.append("webhook")
     if watch.email_mode == "immediate" and watch.email:
         found.append("email")
@@ -267,14 +285,18 @@ def gather(
     """Queue a delivery per channel for every change and new event each watch has not seen yet.
 
     ``level_payload(change)`` and ``event_payloads(ids)`` build what is sent (they know the
-    app's addresses); idempotent: cursors move forward in the same transaction.
+    app's addresses); idempotent: cursors move forward in the same transaction. More than
+    ``EVENT_BATCH`` new events for one watch make one notice that lists the first of them.
+    Watches of disabled users are skipped (their cursors move on: they are not sent the past).
     """
     queued: dict[str, int] = {}
     with transaction(session):
         newest_change = _newest(session, col(AlertChange.id))
         newest_event = _newest(session, col(ContactEvent.id))
-        for watch in list(watches) if watches is not None else list_watches(session):
-            channels = _channels(watch)
+        active = set(session.execute(sa.select(col(User.id)).where(col(User.active))).scalars())
+        chosen = list(watches) if watches is not None else _fresh_watches(session)
+        for watch in chosen:
+            channels = _channels(watch) if watch.user_id in active else []
             flt = watch_filter(watch)
             items: list[tuple[str, int, dict[str, Any]]] = []
             if watch.levels and newest_change > watch.change_cursor and channels:
@@ -294,7 +316,17 @@ def gather(
                     .where(col(ContactEvent.id) > watch.event_cursor, col(ContactEvent.id) <= newest_event)
                 )
                 ids = [int(i) for i in session.execute(stmt).scalars()]
-                items += [("event", i, p) for i, p in zip(ids, event_payloads(ids), strict=True)]
+                if len(ids) > EVENT_BATCH:
+                    shown = event_payloads(ids[:EVENT_BATCH])
+                    summary = {
+                        "type": "new_events",
+                        "count": len(ids),
+                        "events": [p["event"] | {"url": p["url"]} for p in shown],
+                        "more": len(ids) - EVENT_BATCH,
+                    }
+                    items.append(("events", ids[-1], summary))
+                elif ids:
+                    items += [("event", i, p) for i, p in zip(ids, event_payloads(ids), strict=True)]
             for topic, ref_id, payload in items:
                 for channel in channels:
                     session.add(
@@ -312,6 +344,12 @@ def gather(
     return Gathered(queued)
 
 
+def _fresh_watches(session: Session) -> list[Watch]:
+    """Every watch as stored now (not as this session last saw it: its cursors may have moved)."""
+    stmt = select(Watch).order_by(col(Watch.id)).execution_options(populate_existing=True)
+    return list(session.exec(stmt))
+
+
 def _news(change: AlertChange) -> bool:
     """Whether a change of level is worth telling: a line first seen is news only in warning or alarm."""
     return bool(change.level_from) or change.level_to in ("warn", "alarm")
@@ -321,31 +359,23 @@ def _watch_json(watch: Watch) -> dict[str, Any]:
     return {"id": watch.id, "kind": watch.kind, "filters": watch.query, "label": watch.label}
 
 
-def claim_due(
-    session: Session, *, now: dt.datetime, channels: Sequence[str], limit: int = 50
-) -> list[Delivery]:
-    """Deliveries due by ``now`` through ``channels``, each claimed for this sender only."""
-    stale = now - CLAIM_TIMEOUT
+def _claim(session: Session, where: Sequence[Any], *, now: dt.datetime, limit: int) -> list[Delivery]:
+    """Turn due pending deliveries "sending" for this sender only (under the write lock), and read them."""
     with transaction(session):
-        session.execute(
+        session.execute(  # a sender that died: what it claimed goes back to pending
             sa.update(Delivery)
-            .where(col(Delivery.status) == "sending", col(Delivery.next_attempt_at) <= stale)
+            .where(col(Delivery.status) == "sending", col(Delivery.next_attempt_at) <= now - CLAIM_TIMEOUT)
             .values(status="pending")
         )
         ids = list(
             session.execute(
                 sa.select(col(Delivery.id))
-                .where(
-                    col(Delivery.status) == "pending",
-                    col(Delivery.next_attempt_at) <= now,
-                    col(Delivery.channel).in_(list(channels)),
-                )
+                .where(col(Delivery.status) == "pending", col(Delivery.next_attempt_at) <= now, *where)
                 .order_by(col(Delivery.id))
                 .limit(limit)
             ).scalars()
         )
         if ids:
-            # the claim: only pending rows turn "sending", so a sender in another worker skips them
             session.execute(
                 sa.update(Delivery)
                 .where(col(Delivery.id).in_(ids), col(Delivery.status) == "pending")
@@ -353,20 +383,40 @@ def claim_due(
             )
     if not ids:
         return []
-    return list(session.exec(select(Delivery).where(col(Delivery.id).in_(ids), Delivery.status == "sending")))
-
-
-def pending_digests(session: Session) -> dict[int, list[Delivery]]:
-    """Digest items not sent yet, per watch."""
-    found: dict[int, list[Delivery]] = {}
-    rows = session.exec(
+    stmt = (
         select(Delivery)
-        .where(Delivery.channel == "digest", Delivery.status == "pending")
+        .where(col(Delivery.id).in_(ids), Delivery.status == "sending")
         .order_by(col(Delivery.id))
+        .execution_options(populate_existing=True)
     )
-    for row in rows:
-        found.setdefault(row.watch_id, []).append(row)
-    return found
+    return list(session.exec(stmt))
+
+
+def claim_due(
+    session: Session, *, now: dt.datetime, channels: Sequence[str], limit: int = 1
+) -> list[Delivery]:
+    """The next deliveries due by ``now`` through ``channels``, claimed (one at a time by default)."""
+    return _claim(session, [col(Delivery.channel).in_(list(channels))], now=now, limit=limit)
+
+
+def digest_watches(session: Session, *, now: dt.datetime) -> list[int]:
+    """The watches with digest items waiting and due."""
+    stmt = (
+        sa.select(col(Delivery.watch_id))
+        .where(
+            col(Delivery.channel) == "digest",
+            col(Delivery.status) == "pending",
+            col(Delivery.next_attempt_at) <= now,
+        )
+        .distinct()
+    )
+    return sorted(session.execute(stmt).scalars())
+
+
+def claim_digest(session: Session, watch_id: int, *, now: dt.datetime) -> list[Delivery]:
+    """A watch's waiting digest items, claimed together (another sender then finds none)."""
+    where = [col(Delivery.channel) == "digest", col(Delivery.watch_id) == watch_id]
+    return _claim(session, where, now=now, limit=10_000)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -386,30 +436,61 @@ def record_outcome(
 ) -> None:
     """Store how sending went: sent, or failed with the next attempt scheduled (given up after the last).
 
-    ``waiting``: nothing was tried (email is not set up yet): look again in an hour, no attempt counted.
+    ``waiting``: nothing was tried (email is not set up yet): look again in an hour, no attempt
+    counted. Only a delivery still claimed as this sender left it is changed: one deleted
+    meanwhile, or claimed again by another sender after the claim ran out, is left alone.
     """
     with transaction(session):
         for delivery in deliveries:
-            delivery.response_status = response_status
-            delivery.last_error = error[:2000]
+            values: dict[str, Any] = {"response_status": response_status, "last_error": error[:2000]}
+            attempts = delivery.attempts if waiting else delivery.attempts + 1
             if waiting:
-                delivery.status, delivery.next_attempt_at = "pending", now + WAIT_FOR_SETUP
-                session.add(delivery)
-                continue
-            delivery.attempts += 1
-            if ok:
-                delivery.status, delivery.sent_at = "sent", now
-            elif delivery.attempts >= MAX_ATTEMPTS:
-                delivery.status = "failed"
+                values.update(status="pending", next_attempt_at=now + WAIT_FOR_SETUP)
+            elif ok:
+                values.update(status="sent", sent_at=now, attempts=attempts)
+            elif attempts >= MAX_ATTEMPTS:
+                values.update(status="failed", attempts=attempts)
             else:
-                delivery.status, delivery.next_attempt_at = "pending", now + backoff(delivery.attempts)
-            session.add(delivery)
+                values.update(status="pending", attempts=attempts, next_attempt_at=now + backoff(attempts))
+            session.execute(
+                sa.update(Delivery)
+                .where(
+                    col(Delivery.id) == delivery.id,
+                    col(Delivery.status) == "sending",
+                    col(Delivery.attempts) == delivery.attempts,
+                )
+                .values(**values)
+            )
+
+
+def cancel(session: Session, watch: Watch, channels: Sequence[str]) -> int:
+    """Call off what waits to go through channels a watch no longer uses; returns how many."""
+    if not channels:
+        return 0
+    with transaction(session):
+        done = session.execute(
+            sa.update(Delivery)
+            .where(
+                col(Delivery.watch_id) == watch.id,
+                col(Delivery.channel).in_(list(channels)),
+                col(Delivery.status) == "pending",
+            )
+            .values(status="cancelled", last_error="the watch no longer uses this channel")
+        )
+    return int(getattr(done, "rowcount", 0) or 0)
+
+
+def any_due(session: Session, *, now: dt.datetime) -> bool:
+    """Whether any delivery waits to be (re)tried by now."""
+    stmt = sa.select(col(Delivery.id)).where(
+        col(Delivery.status) == "pending", col(Delivery.next_attempt_at) <= now
+    )
+    return session.execute(stmt.limit(1)).first() is not None
 
 
 def mark_digest_sent(session: Session, watch: Watch, *, now: dt.datetime) -> None:
     with transaction(session):
-        watch.last_digest_at = now
-        session.add(watch)
+        session.execute(sa.update(Watch).where(col(Watch.id) == watch.id).values(last_digest_at=now))
 
 
 def delivery_log(session: Session, watch_id: int, *, limit: int = 100) -> list[Delivery]:
