@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from flask import Flask
@@ -156,6 +156,7 @@ class Site:
     url: str
     app: Flask
     http: FlaskClient
+    admin_id: int
     events: dict[str, int] = field(default_factory=dict)
     event_values: dict[str, dict[str, str]] = field(default_factory=dict)
     pairs: dict[str, str] = field(default_factory=dict)
@@ -300,8 +301,7 @@ def site(seeded_module: Flask, server_port: int) -> Iterator[Site]:
     log_in(http, int(admin_id))
     http.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ADMIN_TOKEN}"
     for url in serve(seeded_module, server_port):
-        made = Site(url=url, app=seeded_module, http=http)
-        made.officials["admin"] = int(admin_id)
+        made = Site(url=url, app=seeded_module, http=http, admin_id=int(admin_id))
         _seed(made)
         yield made
 
@@ -311,7 +311,7 @@ def payload_context(browser: Browser, site: Site) -> Iterator[BrowserContext]:
     """One browser context for the module: CSP bypassed, alert hooked, logged in as the payload-named admin."""
     context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
     context.add_init_script(HOOK)
-    log_in_browser(context, site.app, site.url, site.officials["admin"])
+    log_in_browser(context, site.app, site.url, site.admin_id)
     yield context
     context.close()
 
@@ -347,7 +347,8 @@ def tab(module_tab: tuple[Page, list[str]], request: pytest.FixtureRequest) -> I
     stop = watch(page, problems)
     yield Tab(page, dialogs, problems)
     stop()
-    snap(page, request.node.name)
+    if "[" not in request.node.name:  # a screenshot of each page test; the many error pages need none
+        snap(page, request.node.name)
 
 
 def inert(tab: Tab, where: str, shown: Sequence[str] = ()) -> str:
@@ -365,7 +366,7 @@ def inert(tab: Tab, where: str, shown: Sequence[str] = ()) -> str:
 def visit(tab: Tab, url: str, shown: Sequence[str] = (), status: int = 200) -> str:
     """Load ``url`` (expecting ``status``), check it with ``inert``, and return its text."""
     if status >= 400:
-        tab.problems.expect(status, url.split("?")[0].rsplit("/", 1)[-1] if "/" in url else url)
+        tab.problems.expect(status, urlsplit(url).path)
     response = tab.page.goto(url)
     if response is None:  # only the #fragment changed: load the page again
         response = tab.page.reload()
