@@ -214,6 +214,25 @@ def _seed(site: Site) -> None:
     changed = {"summary": f"Patched {EVERYTHING}", "source_publisher": f"Patched {group(1)}", "role_a": ""}
     ok(http.patch(f"/api/events/{site.events['api0']}", json=changed), 200)
     site.event_values["api0"] = {**site.event_values["api0"], **changed}
+    # a further source of an event, with a quote
+    source = {
+        "source_url": PAYLOADS["url"][0] + "&further",
+        "source_publisher": f"Further {group(3)} {PAYLOADS['bidi'][0]}",
+        "quote": f"Quoted {EVERYTHING}",
+        "channel": "video",
+    }
+    ok(http.post(f"/api/events/{site.events['api2']}/sources", json=source), 201)
+    site.names.update(further=source["source_publisher"], quoted=source["quote"])
+    # the edit form: the changes are in the history
+    edited = {
+        **site.event_values["form2"],
+        "summary": f"Edited {EVERYTHING}",
+        "role_b": f"Edited post {group(1)}",
+    }
+    form = valid_form(**{n: v for n, v in edited.items() if n != "initiated_by"}, decide_role_b="new")
+    ok(http.post(f"/events/{site.events['form2']}/edit", data=form), 302)
+    site.names["edited"] = edited["summary"]
+    site.event_values["form2"] = edited
     with site.app.app_context():
         for key in ("form0", "api1"):
             row = events.get_event(get_session(), site.events[key], lanes="post")
@@ -453,6 +472,15 @@ def test_event_pages_and_history(tab: Tab, site: Site) -> None:
         tab,
         f"{site.url}/events/{site.events['api0']}",
         [event_values("Api", 0)["summary"], f"Patched {EVERYTHING}"],
+    )
+    form2 = site.event_values["form2"]
+    visit(
+        tab,
+        f"{site.url}/events/{site.events['form2']}",
+        [event_values("Form", 2)["summary"], form2["summary"], form2["role_b"]],
+    )
+    visit(
+        tab, f"{site.url}/events/{site.events['api2']}", [site.names["further"], site.names["quoted"][:250]]
     )
     visit(tab, f"{site.url}/events/{site.events['form1']}/edit")
     for name in ("official_a", "role_b", "country_a", "source_publisher", "source_url"):
