@@ -1,10 +1,10 @@
 """Payloads through every entry point, read back in Chromium: no script runs, no markup is rendered.
 
 Markup, script, ``javascript:`` addresses, Plotly's pseudo-HTML, template syntax and direction
-controls go in through the event form, the JSON API (POST and PATCH), a CSV import, the
-officials' and posts' pages (names, spellings, merges, tenures), context events, alert
-thresholds, an article pasted into the drafter, user names and token labels, and query
-strings. Then every page that shows them is loaded in one browser context with the
+controls go in through the event form (new and edit), the JSON API (POST, PATCH, further
+sources), a CSV import, the officials' and posts' pages (names, spellings, merges, tenures),
+context events, alert thresholds, an article pasted into the drafter, user names and token
+labels, and query strings. Then every page that shows them is loaded in one browser context with the
 Content-Security-Policy bypassed (``bypass_csp``): the policy forbids inline script, so with it
 on, a payload that the templates let through would be stopped by the policy and the escaping
 would go untested. A payload that ran would call ``alert`` (hooked to record the call, and
