@@ -49,9 +49,9 @@ def _empty_postgres(engine: sa.Engine) -> None:
         create_schema(engine)
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(_config(database_url(tmp_path)))
+def _fresh_app(directory: Path) -> Flask:
+    """An app on an empty database (a SQLite file in ``directory``, or PostgreSQL) holding the editor."""
+    app = create_app(_config(database_url(directory)))
     with app.app_context():
         engine = get_engine()
         if POSTGRES_URL:
@@ -59,9 +59,19 @@ def app(tmp_path: Path) -> Iterator[Flask]:
         else:
             create_schema(engine)
         add_editor(engine)
-    yield app
+    return app
+
+
+def _close(app: Flask) -> None:
     with app.app_context():
         get_engine().dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    app = _fresh_app(tmp_path)
+    yield app
+    _close(app)
 
 
 @pytest.fixture
@@ -111,9 +121,8 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> Seeds:
     return rows if POSTGRES_URL else path
 
 
-@pytest.fixture
-def seeded(app: Flask, seeds: Seeds, tmp_path: Path) -> Flask:
-    """The app on a database holding the seeds (the reference of offices, the seed events)."""
+def _put_seeds(app: Flask, seeds: Seeds, directory: Path) -> Flask:
+    """Give ``app`` (fresh, on a database in ``directory``) the seeds, and the editor back."""
     with app.app_context():
         engine = get_engine()
         if isinstance(seeds, dict):
@@ -132,8 +141,23 @@ def seeded(app: Flask, seeds: Seeds, tmp_path: Path) -> Flask:
             return app
         engine.dispose()
     for suffix in ("-wal", "-shm"):
-        (tmp_path / f"tracker.sqlite3{suffix}").unlink(missing_ok=True)
-    shutil.copyfile(seeds, tmp_path / "tracker.sqlite3")
+        (directory / f"tracker.sqlite3{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(seeds, directory / "tracker.sqlite3")
     with app.app_context():
         add_editor(get_engine())
     return app
+
+
+@pytest.fixture
+def seeded(app: Flask, seeds: Seeds, tmp_path: Path) -> Flask:
+    """The app on a database holding the seeds (the reference of offices, the seed events)."""
+    return _put_seeds(app, seeds, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def seeded_module(seeds: Seeds, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """Like ``seeded``, but one database for a whole test module (for suites that seed once, then only read)."""
+    directory = tmp_path_factory.mktemp("module")
+    app = _put_seeds(_fresh_app(directory), seeds, directory)
+    yield app
+    _close(app)

@@ -188,6 +188,26 @@ def test_only_admins_manage_users_and_the_last_admin_stays(app: Flask, client: F
     assert demote.status_code == 400 and "last active admin" in demote.get_data(as_text=True)
 
 
+def test_user_names_refuse_direction_controls(app: Flask, client: FlaskClient) -> None:
+    # "Ada \u202eAdmin" would show the role and the words after the name reversed (#11)
+    with app.app_context():
+        admin = users.create_user(
+            get_session(), name="Ada Admin", password="a long secret phrase", role="admin"
+        )
+    log_in(client, admin.id)
+    spoof = client.post(
+        "/users", data={"name": "Eve \u202enimdA", "password": "another long one", "role": "viewer"}
+    )
+    assert spoof.status_code == 400 and "direction control" in spoof.get_data(as_text=True)
+    assert "Eve" not in client.get("/users").get_data(as_text=True)
+    markup = client.post(
+        "/users", data={"name": "<b>Eve</b>", "password": "another long one", "role": "viewer"}
+    )
+    assert markup.status_code == 302 and "&lt;b&gt;Eve&lt;/b&gt;" in client.get("/users").get_data(
+        as_text=True
+    )
+
+
 def test_the_app_refuses_to_start_without_a_real_secret_key(tmp_path: Path) -> None:
     config = {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",

@@ -243,3 +243,23 @@ def test_frequency_figure_stacks_one_series_per_key_without_empty_periods() -> N
 def test_dumps_cannot_close_its_script_element() -> None:
     text = charts.dumps({"text": "</script><script>alert(1)</script>", "day": D(2022, 1, 1)})
     assert "<" not in text and ">" not in text and '"2022-01-01"' in text
+
+
+def test_chart_text_escapes_markup_but_not_quotes() -> None:
+    # Plotly reads <b>, <a href> and <br> in any label as markup, but of the named entities it reads
+    # only a few: "&quot;" and "&#x27;" would be shown as they are written (#11).
+    typed = """Say "hi" & <b>'bye'</b>"""
+    assert charts.plotly_text(typed) == "Say \"hi\" &amp; &lt;b&gt;'bye'&lt;/b&gt;"
+    figure = timeline.timeline_figure(
+        [timeline.LaneView("p1-p2", typed + " – y", "A – B", "warn", "Warning", "", "5 days", None)],
+        WINDOW,
+        markers=[M(1, D(2023, 1, 5), official_a=typed, summary=typed, source_publisher=typed)],
+        context=[Context(D(2023, 1, 1), typed)],
+    )
+    texts = [n["text"] for n in figure["layout"]["annotations"]]
+    texts += [h for t in figure["data"] for h in t.get("hovertext", []) if isinstance(h, str)]
+    shown = [t for t in texts if "Say" in t]
+    assert len(shown) >= 3 and all(charts.plotly_text(typed) in t for t in shown), shown
+    bars = charts.frequency_figure({"k": {D(2023, 1, 1): 1}}, {"k": typed}, what='"held" contacts')
+    assert bars["data"][0]["name"] == charts.plotly_text(typed)
+    assert '"held" contacts<extra>' in bars["data"][0]["hovertemplate"]

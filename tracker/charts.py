@@ -8,9 +8,9 @@ description for screen readers, an optional hint, and the figure.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 import orjson
@@ -24,6 +24,16 @@ _PERIOD_WIDTH = {"month": "M1", "quarter": "M3", "year": "M12"}
 def status_colors() -> dict[str, str]:
     """Each status's colour, by value."""
     return {str(s): s.color for s in Status}
+
+
+def plotly_text(text: str) -> str:
+    """Text for a Plotly label, legend or hover, shown as typed.
+
+    Plotly reads ``<b>``, ``<a href>``, ``<br>`` and the like in any text as markup, so ``&``, ``<``
+    and ``>`` are escaped; quotes are not, as Plotly reads back only a few named entities and would
+    show ``&quot;`` as written.
+    """
+    return html.escape(text, quote=False)
 
 
 def dumps(value: Any) -> str:
@@ -79,9 +89,9 @@ def frequency_figure(
                 "type": "bar",
                 "x": [s.isoformat() for s in starts],
                 "y": [counts[s] for s in starts],
-                "name": escape(labels.get(key, key)),
+                "name": plotly_text(labels.get(key, key)),
                 "marker": marker,
-                "hovertemplate": f"%{{x|%b %Y}}: %{{y}} {escape(what)}<extra>%{{fullData.name}}</extra>",
+                "hovertemplate": f"%{{x|%b %Y}}: %{{y}} {plotly_text(what)}<extra>%{{fullData.name}}</extra>",
                 "xperiod": _PERIOD_WIDTH[period],
                 "xperiodalignment": "middle",
             }

@@ -19,10 +19,10 @@ import textwrap
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from html import escape
 from typing import Any, Protocol
 
 from tracker.analysis import Gap, HolderChange, days_label
+from tracker.charts import plotly_text
 from tracker.vocabulary import Channel, Precision, Status
 
 #: Pixels of height per lane, and per dyad header.
@@ -149,21 +149,23 @@ def _color(status: str) -> str:
 
 
 def _side(name: str, role: str) -> str:
-    return f"{escape(name)} ({escape(role)})" if role else escape(name)
+    return f"{plotly_text(name)} ({plotly_text(role)})" if role else plotly_text(name)
 
 
 def marker_hover(m: MarkerLike) -> str:
     """The hover of one event: date, sides, channel, status, summary, source (all text escaped)."""
     when = m.date.isoformat() + (f" to {m.date_end.isoformat()}" if m.date_end else "")
     lines = [
-        f"<b>{when}</b> ({escape(_words(m.date_precision, Precision))})",
+        f"<b>{when}</b> ({plotly_text(_words(m.date_precision, Precision))})",
         f"{_side(m.official_a, m.role_a)} – {_side(m.official_b, m.role_b)}",
-        f"{escape(_words(m.channel, Channel))} · {escape(_words(m.status, Status))}"
-        + (f" · initiated by {escape(m.initiated_by)}" if m.initiated_by else ""),
+        f"{plotly_text(_words(m.channel, Channel))} · {plotly_text(_words(m.status, Status))}"
+        + (f" · initiated by {plotly_text(m.initiated_by)}" if m.initiated_by else ""),
     ]
     if m.summary:
-        lines += [escape(line) for line in textwrap.wrap(m.summary, 70)[:4]]
-    lines.append(f"Source: {escape(m.source_publisher)}" if m.source_publisher else "Source: none recorded")
+        lines += [plotly_text(line) for line in textwrap.wrap(m.summary, 70)[:4]]
+    lines.append(
+        f"Source: {plotly_text(m.source_publisher)}" if m.source_publisher else "Source: none recorded"
+    )
     lines.append("<i>Click for the details</i>")
     return "<br>".join(lines)
 
@@ -183,7 +185,7 @@ def gap_hover(g: Gap) -> str:
     head = f"{' and '.join(during)} during this {length} silence" if during else f"A {length} silence"
     text = f"<b>{head}</b><br>{g.start.isoformat()} → {g.end.isoformat()}"
     if not g.exact:
-        text += f"<br>{escape(g.label)} (the dates at its ends are uncertain)"
+        text += f"<br>{plotly_text(g.label)} (the dates at its ends are uncertain)"
     return text
 
 
@@ -431,11 +433,9 @@ def _open_silences(lanes: Sequence[LaneView], window: Window, rows: Rows) -> lis
             for n, w in ((lane.attempts_since, "attempt"), (lane.refusals_since, "refusal"))
             if n
         ]
-        hover = (
-            f"<b>{escape(lane.level_label)}: silent {escape(lane.silence_label)}</b><br>{escape(lane.reason)}"
-        )
+        hover = f"<b>{plotly_text(lane.level_label)}: silent {plotly_text(lane.silence_label)}</b><br>{plotly_text(lane.reason)}"
         if lane.since:
-            hover += f"<br>{escape(lane.level_label)} since {lane.since.isoformat()}"
+            hover += f"<br>{plotly_text(lane.level_label)} since {lane.since.isoformat()}"
         hover += "<br>" + (
             f"{' and '.join(since)} since the last contact" if since else "no attempts or refusals since"
         )
@@ -500,7 +500,7 @@ def _changes(changes: Sequence[HolderChange], window: Window, rows: Rows) -> lis
     if not shown:
         return []
     xs = [c.date.isoformat() for c in shown]
-    texts = [escape(c.label) for c in shown]
+    texts = [plotly_text(c.label) for c in shown]
     return [
         {
             "type": "scatter",
@@ -510,7 +510,7 @@ def _changes(changes: Sequence[HolderChange], window: Window, rows: Rows) -> lis
             "marker": {"symbol": "line-ns", "size": 22, "line": {"width": 2, "color": "#0f766e"}},
             "name": "change of holder",
             "hovertext": [
-                f"<b>Change of holder</b><br>{escape(c.label)}<br>from {c.date.isoformat()} (first contact {c.seen.isoformat()})"
+                f"<b>Change of holder</b><br>{plotly_text(c.label)}<br>from {c.date.isoformat()} (first contact {c.seen.isoformat()})"
                 for c in shown
             ],
             "hovertemplate": "%{hovertext}<extra></extra>",
@@ -550,7 +550,7 @@ def _titles(lanes: Sequence[LaneView], rows: Rows) -> list[dict[str, Any]]:
                 "xanchor": "left",
                 "y": y,
                 "yref": "y",
-                "text": f"<b>{escape(dyad.upper())}</b>",
+                "text": f"<b>{plotly_text(dyad.upper())}</b>",
                 "showarrow": False,
                 "font": {"size": 12, "color": "#1e293b"},
                 "bgcolor": "rgba(255,255,255,0.85)",
@@ -563,8 +563,8 @@ def _titles(lanes: Sequence[LaneView], rows: Rows) -> list[dict[str, Any]]:
         # the level and the current silence stay whole; the browser shortens the lane's name if need be
         silence = f"silent {lane.silence_label}" if lane.open_from else lane.silence_label
         text = (
-            f"<span style='color:{color}'><b>{escape(lane.level_label)} · {escape(silence)}</b></span>"
-            f" · {escape(lane.label)}"
+            f"<span style='color:{color}'><b>{plotly_text(lane.level_label)} · {plotly_text(silence)}</b></span>"
+            f" · {plotly_text(lane.label)}"
         )
         notes.append(
             {
@@ -631,8 +631,8 @@ def _context(
                 "xref": "x",
                 "yref": "paper",
                 "yanchor": "bottom",
-                "text": escape(c.title),
-                "hovertext": f"{escape(c.title)} ({span})",
+                "text": plotly_text(c.title),
+                "hovertext": f"{plotly_text(c.title)} ({span})",
                 "showarrow": False,
                 "font": {"size": 11, "color": "#5b21b6"},
                 "name": "context",

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from tracker.db import transaction
 from tracker.models import ApiToken, LoginFailure, User, utcnow
+from tracker.names import DIRECTION_CONTROLS
 from tracker.store.errors import InputError
 from tracker.store.registry import audit
 
@@ -74,6 +75,9 @@ def _check_name(name: str) -> str:
         raise InputError({"name": "give a user name"})
     if len(name) > 80:
         raise InputError({"name": "a user name can have at most 80 characters"})
+    bad = next((c for c in name if c in DIRECTION_CONTROLS), None)
+    if bad:  # as in officials' names: they would show the role and the words after the name reversed
+        raise InputError({"name": f"must not contain text-direction control characters (U+{ord(bad):04X})"})
     return name
 
 
