@@ -606,3 +606,12 @@ def test_watch_this_filter_keeps_only_the_filters(seeded: Flask, client: FlaskCl
         r'value="([^"]*)"[^>]*id="query"', form
     )
     assert "status=refused" in value and "country=Russia" in value and "period" not in value
+
+
+def test_a_watch_label_is_shown_as_text(app: Flask, client: FlaskClient) -> None:
+    label = '<script>alert(1)</script><b onmouseover="x()">bold</b>'
+    watch_id, _ = _watch(client, kind="filter", query="country=China", label=label)
+    for path in ("/watches", f"/watches/{watch_id}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "<script>alert(1)" not in page and "<b onmouseover" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
