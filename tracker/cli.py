@@ -14,7 +14,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
-from tracker import csvio, watching
+from tracker import board, csvio, watching
 from tracker.api.schemas import DraftList
 from tracker.api.views import draft_items
 from tracker.clock import today
@@ -220,14 +220,23 @@ def import_csv_command(file: IO[bytes], dry_run: bool, new_names: str) -> None:
 def check_alerts_command(as_of: str | None) -> None:
     """Record every line whose alert level changed since the last check (safe to run from cron: idempotent).
 
-    Prints one line. Exit code 0: no line in alarm; 1: some line is in alarm; 2: the check failed.
+    Prints one line (with the rounds of expected schedules that are overdue). Exit code 0: no line in alarm; 1: some line is in alarm; 2: the check failed.
     """
     try:
         day = dt.date.fromisoformat(as_of) if as_of else today()
     except ValueError:
         raise click.BadParameter("give a date as YYYY-MM-DD", param_hint="--as-of") from None
     result = watching.check_alerts(get_session(), as_of=day)
-    click.echo(result.summary(day))
+    late = [r for r in board.stored_rows(get_session(), "post", as_of=day) if r.overdue and not r.archived]
+    overdue = (
+        f" {len(late)} round{'' if len(late) == 1 else 's'} overdue: "
+        + "; ".join(f"{r.label} (due by {r.overdue.due.isoformat()})" for r in late[:5] if r.overdue)
+        + (f" and {len(late) - 5} more" if len(late) > 5 else "")
+        + "."
+        if late
+        else ""
+    )
+    click.echo(result.summary(day) + overdue)
     if result.alarms:
         raise SystemExit(1)
 

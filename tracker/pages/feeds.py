@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from tracker.db import get_session
 from tracker.feeds import Entry, atom
 from tracker.filters import parse_filters
 from tracker.models import ContactEvent, utcnow
+from tracker.pages import assessments
 from tracker.store import alert_log, events
 
 bp = Blueprint("feeds", __name__)
@@ -26,6 +28,11 @@ LEVEL_WORDS = {
 }
 
 
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """A moment as UTC (SQLite hands back naive datetimes, written as UTC), to order entries by."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+
+
 def _link(endpoint: str, **values: Any) -> str:
     """An address under PUBLIC_URL when set, else a path (resolved against the feed's own address)."""
     return str(current_app.config.get("PUBLIC_URL", "")).rstrip("/") + url_for(endpoint, **values)
@@ -33,7 +40,7 @@ def _link(endpoint: str, **values: Any) -> str:
 
 @bp.get("/feeds/alerts.atom")
 def alerts_feed() -> Response:
-    """The latest 100 changes of alert level, newest first; each entry's id never changes."""
+    """The latest 100 changes of alert level and monthly assessments, newest first; each entry's id never changes."""
     changes = alert_log.recent(get_session(), limit=100)
     entries = [
         Entry(
@@ -51,6 +58,9 @@ def alerts_feed() -> Response:
         )
         for c in changes
     ]
+    entries = sorted(
+        entries + assessments.feed_entries(_link), key=lambda e: _aware(e.updated), reverse=True
+    )[:100]
     body = atom(
         feed_id="alerts",
         title="Contact Timeline Tracker: alert levels",
