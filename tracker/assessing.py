@@ -177,7 +177,7 @@ def suggest(facts: MonthFacts, *, limit: int = 200) -> Suggestion:
         if facts.held and facts.ended_gaps:
             longest = max(facts.ended_gaps)
             median = f", median gap {facts.median_gap:g}" if facts.median_gap is not None else ""
-            words.append(f"ended a {days_label(longest, longest)} silence{median}")
+            words.append(f"ended a silence of {days_label(longest, longest)}{median}")
         if facts.held and (facts.attempts or facts.refusals):
             words.append(f"{_plural(facts.attempts, 'attempt')}, {_plural(facts.refusals, 'refusal')}")
     elif score == 0 and len(signals) > 1:

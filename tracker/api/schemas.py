@@ -211,6 +211,20 @@ class PairPublic(BaseModel):
     )
     attempts_since_last: int = Field(description="Attempted contacts since the last held contact.")
     refusals_since_last: int = Field(description="Refused contacts since the last held contact.")
+    schedule: str | None = Field(
+        default=None, description='The expected schedule of a standing dialogue ("every 90 days"), or null.'
+    )
+    overdue: bool = Field(
+        default=False,
+        description="Whether the round the schedule expects is past its due date (apart from `level`).",
+    )
+    overdue_due: dt.date | None = Field(
+        default=None, description="The day the overdue round was due by (null when none is overdue)."
+    )
+    unobserved: bool = Field(
+        default=False,
+        description="Whether the current silence overlaps an unobserved period (then it is no confirmed silence).",
+    )
 
 
 class PairList(BaseModel):

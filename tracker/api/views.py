@@ -578,6 +578,10 @@ def list_pairs() -> Response:
                 "level_label": r.alert.label,
                 "alert_reason": r.alert.reason,
                 "level_since": r.alert.since,
+                "schedule": r.schedule.label if r.schedule else None,
+                "overdue": r.overdue is not None,
+                "overdue_due": r.overdue.due if r.overdue else None,
+                "unobserved": bool(r.unobserved),
             }
         )
         for r in rows
