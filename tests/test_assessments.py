@@ -445,3 +445,47 @@ def test_backups_keep_assessments_schedules_and_unobserved_periods(
     page = text(client.get(f"/pairs/{key}").get_data(as_text=True))
     assert "Expected schedule: yearly, by the end of November (annual)." in page
     assert "no readouts" in page
+
+
+# The JSON API ----------------------------------------------------------------------------------------
+
+
+def test_the_api_records_lists_and_updates_assessments(seeded: Flask, client: FlaskClient) -> None:
+    body = {"line": DYAD, "month": "2022-05", "arrow": "improved", "reason": "Both defence lines spoke again"}
+    created = client.post("/api/assessments", json=body)
+    assert created.status_code == 201, created.get_data(as_text=True)
+    item = created.get_json()
+    assert created.headers["Location"] == f"/api/assessments/{item['id']}"
+    assert (item["label"], item["signed_by"], item["arrow"]) == ("United States – Russia", EDITOR, "improved")
+    assert item["suggested_arrow"] in ("improved", "unchanged", "deteriorated") and item["suggested_reason"]
+    assert client.get(created.headers["Location"]).get_json() == item
+    updated = client.post("/api/assessments", json={**body, "arrow": "unchanged", "notes": "On reflection"})
+    assert updated.status_code == 200 and updated.get_json()["id"] == item["id"]
+    listed = client.get("/api/assessments?month=2022-05").get_json()["items"]
+    assert [(i["line"], i["arrow"], i["notes"]) for i in listed] == [(DYAD, "unchanged", "On reflection")]
+    assert client.get("/api/assessments", query_string={"line": DYAD}).get_json()["items"] == listed
+    assert client.get("/api/assessments?month=2022-06").get_json()["items"] == []
+    assert client.get("/api/assessments/999").status_code == 404
+    assert len(audit_entries(seeded)) == 2
+    # and the page shows what the API wrote
+    assert "On reflection" in client.get("/assessments/2022-05").get_data(as_text=True)
+
+
+def test_the_api_refuses_bad_assessments_naming_the_field(
+    seeded: Flask, client: FlaskClient, anonymous: FlaskClient
+) -> None:
+    good = {"line": DYAD, "month": "2022-05", "arrow": "improved", "reason": "fine"}
+    for change, field in [
+        ({"reason": ""}, "reason"),
+        ({"reason": "x" * 201}, "reason"),
+        ({"arrow": "better"}, "arrow"),
+        ({"month": "2022-5"}, "month"),
+        ({"month": "2027-01"}, "month"),
+        ({"line": "p999-p998"}, "line"),
+    ]:
+        answer = client.post("/api/assessments", json={**good, **change})
+        assert answer.status_code == 422, change
+        assert field in answer.get_json()["fields"], (change, answer.get_json())
+    assert client.get("/api/assessments?month=May").status_code == 422
+    assert anonymous.post("/api/assessments", json=good).status_code == 401
+    assert assessments_of(seeded) == []
