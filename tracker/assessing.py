@@ -152,7 +152,7 @@ def suggest(facts: MonthFacts, *, limit: int = 200) -> Suggestion:
             signals.append(
                 (
                     1,
-                    f"a held contact ended a {days_label(longest, longest)} silence (median gap {facts.median_gap:g})",
+                    f"a held contact ended a silence of {days_label(longest, longest)} (median gap {facts.median_gap:g})",
                 )
             )
     if usual is not None and facts.held >= 2 and facts.held >= 2 * usual:
