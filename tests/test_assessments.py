@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlmodel import select
 
-from tests.helpers import CHAIRMAN, EDITOR, SECDEF
+from tests.helpers import CHAIRMAN, EDITOR, SECDEF, figure
 from tracker.db import get_session
 from tracker.models import Assessment, AuditEntry
 from tracker.store import alert_log
@@ -385,6 +385,24 @@ def test_gaps_and_silences_overlapping_unobserved_periods_say_so(seeded: Flask, 
     other = lane(client, CHAIRMAN)
     item = next(p for p in client.get("/api/pairs?lanes=post").get_json()["items"] if p["pair_key"] == other)
     assert item["unobserved"] is False and "unobserved" not in item["alert_reason"]
+
+
+def test_the_timeline_shades_unobserved_periods_on_their_lane(seeded: Flask, client: FlaskClient) -> None:
+    key = lane(client, SECDEF)
+    client.post(f"/pairs/{key}/unobserved", data={"start": "2025-01-01", "note": "no readouts"})
+    fig = figure(client.get(f"/pairs/{key}").get_data(as_text=True), "timeline-chart")
+    [y] = [lane["y"] for lane in fig["layout"]["meta"]["lanes"] if lane["key"] == key]
+    bands = [s for s in fig["layout"]["shapes"] if s.get("yref") == "y" and s["x0"] == "2025-01-01"]
+    assert len(bands) == 1 and bands[0]["x1"] == "2026-12-02" and bands[0]["y0"] < y < bands[0]["y1"]
+    notes = [a for a in fig["layout"]["annotations"] if a.get("name") == "unobserved"]
+    assert [n["hovertext"] for n in notes] == ["unobserved 2025-01-01 – 2026-12-02: no readouts"]
+    # the board's timeline too, on that lane only; and the window the browser asks for when zooming
+    board = figure(client.get("/").get_data(as_text=True), "timeline-chart")
+    assert len([s for s in board["layout"]["shapes"] if s.get("yref") == "y"]) == 1
+    zoomed = client.get(f"/timeline.json?key={key}&start=2024-06-01&end=2026-12-02").get_json()
+    assert [a["text"] for a in zoomed["layout"]["annotations"] if a.get("name") == "unobserved"] == [
+        "unobserved"
+    ]
 
 
 def test_removing_an_unobserved_period(seeded: Flask, client: FlaskClient) -> None:

@@ -212,7 +212,7 @@ def window_figure(
     shown_context = [
         c for c in context.list_context_events(session) if analysis.concerns(c.countries, countries)
     ]
-    return drawing.timeline_figure(
+    figure = drawing.timeline_figure(
         views,
         window,
         markers=markers,
@@ -222,6 +222,8 @@ def window_figure(
         changes=changes,
         context=shown_context,
     )
+    drawing.add_unobserved(figure, rhythms.periods(session), window)
+    return figure
 
 
 def _mid(e: analysis.ContactLike) -> dt.date:
