@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from tracker.assessing import (
+    EndedGap,
     LevelChange,
     MonthFacts,
     Period,
@@ -68,10 +69,10 @@ def test_refusals_without_a_contact_deteriorate() -> None:
 
 
 def test_a_contact_that_ends_a_long_silence_improves() -> None:
-    found = suggest(facts(held=1, median_gap=40.0, ended_gaps=(120,)))
+    found = suggest(facts(held=1, median_gap=40.0, ended_gaps=(EndedGap(120, 40.0),)))
     assert found.arrow == "improved"
     assert found.reason == "A held contact ended a silence of 120 days (median gap 40)"
-    ordinary = suggest(facts(held=1, median_gap=40.0, ended_gaps=(50,)))
+    ordinary = suggest(facts(held=1, median_gap=40.0, ended_gaps=(EndedGap(50, 40.0),)))
     assert ordinary.arrow == "unchanged" and "ended a silence of 50 days" in ordinary.reason
 
 
@@ -90,7 +91,11 @@ def test_changes_of_alert_level_decide_with_the_other_signals() -> None:
     assert suggest(facts(held=1, level_changes=back)).arrow == "improved"
     # a worse level and refusals against a contact that ended a long silence: mixed signals
     mixed = suggest(
-        facts(held=1, ended_gaps=(200,), level_changes=(LevelChange(D(2026, 11, 2), "ok", "warn"),))
+        facts(
+            held=1,
+            ended_gaps=(EndedGap(200, 30.0),),
+            level_changes=(LevelChange(D(2026, 11, 2), "ok", "warn"),),
+        )
     )
     assert mixed.arrow == "unchanged" and mixed.reason.startswith("Mixed; ")
     # the first level of a new line says nothing, unless it enters a warning or an alarm
@@ -100,13 +105,20 @@ def test_changes_of_alert_level_decide_with_the_other_signals() -> None:
 
 def test_a_dyad_sums_the_signals_of_its_lanes() -> None:
     changes = (
-        LevelChange(D(2026, 11, 2), "ok", "warn", "p1-p2"),
-        LevelChange(D(2026, 11, 9), "alarm", "ok", "p3-p4"),
-        LevelChange(D(2026, 11, 19), "ok", "alarm", "p5-p6"),
+        LevelChange(D(2026, 11, 2), "ok", "warn", "p1-p2", "SecDef"),
+        LevelChange(D(2026, 11, 9), "alarm", "ok", "p3-p4", "CJCS"),
+        LevelChange(D(2026, 11, 19), "ok", "alarm", "p5-p6", "State"),
     )
     found = suggest(facts(held=1, level_changes=changes))
     assert found.arrow == "deteriorated"
-    assert "normal → warning" in found.reason and "alarm → normal" in found.reason
+    assert found.reason == (
+        "SecDef: alert normal → warning on 2026-11-02; CJCS: alert alarm → normal on 2026-11-09; "
+        "State: alert normal → alarm on 2026-11-19"
+    )
+    # a lane's long silence is measured against its own median gap, not the dyad's rate
+    busy_and_rare = (EndedGap(100, 80.0, "rare lane"), EndedGap(20, 5.0, "busy lane"))
+    ended = suggest(facts(held=2, median_gap=4.0, ended_gaps=busy_and_rare))
+    assert ended.reason == "Busy lane: a held contact ended a silence of 20 days (median gap 5)"
 
 
 def test_a_missed_round_deteriorates() -> None:

@@ -112,6 +112,10 @@ def test_the_archive_index_and_the_empty_month(
     # every line waits to be assessed: the dyad and each post lane, with a link to the form
     assert 'data-line="dyad:United States – Russia"' in month
     assert f"/assessments/2026-11/assess?line={lane(client, CHAIRMAN)}" in month
+    # an archived line is off the board: it waits for no assessment
+    eucom = lane(client, EUCOM)
+    client.post(f"/pairs/{eucom}/archive")
+    assert f'data-line="{eucom}"' not in client.get("/assessments/2026-11").get_data(as_text=True)
     this_month = client.get("/assessments/2026-12").get_data(as_text=True)
     assert 'rel="next"' not in this_month  # no month after the current one
     key = lane(client, CHAIRMAN)

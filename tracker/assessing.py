@@ -57,8 +57,19 @@ class LevelChange:
     day: dt.date
     level_from: str
     level_to: str
-    #: the lane it happened on (a dyad's month gathers the changes of its lanes)
+    #: the lane it happened on (a dyad's month gathers the changes of its lanes), and its name when
+    #: the words should say which lane it was
     line: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EndedGap:
+    """A gap that a held contact of the month ended: its length (upper bound, days), its lane's median gap."""
+
+    days: int
+    median: float | None
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +77,8 @@ class MonthFacts:
     """What a month held for one line, and the line's usual rhythm, as the suggestion reads them.
 
     ``median_gap`` is the line's median gap in days (the middle of its bounds), or None with fewer
-    than two held contacts; ``ended_gaps`` the lengths (upper bound, days) of the gaps that a held
-    contact of the month ended; ``unobserved`` the notes of unobserved periods overlapping the month;
+    than two held contacts (for a dyad, the gap that gives its lanes' rates together); ``ended_gaps``
+    the gaps that a held contact of the month ended, each against its own lane's median; ``unobserved`` the notes of unobserved periods overlapping the month;
     ``overdue`` a round of its expected schedule that fell due in the month and was not held.
     """
 
@@ -76,7 +87,7 @@ class MonthFacts:
     attempts: int
     refusals: int
     median_gap: float | None
-    ended_gaps: tuple[int, ...] = ()
+    ended_gaps: tuple[EndedGap, ...] = ()
     level_changes: tuple[LevelChange, ...] = ()
     unobserved: tuple[str, ...] = ()
     overdue: str = ""
@@ -112,12 +123,13 @@ def _lane_level_signal(changes: Sequence[LevelChange]) -> tuple[int, str]:
         return 0, ""
     first, last = ranked[0], ranked[-1]
     start, end = first.level_from, last.level_to
+    where = f"{last.label}: " if last.label else ""
     if start not in _RANKED or end not in _RANKED or start == end:
         if end in ("alarm", "warn") and start not in _RANKED:
-            return -1, f"entered {LEVEL_LABELS[end].lower()} on {last.day.isoformat()}"
+            return -1, f"{where}entered {LEVEL_LABELS[end].lower()} on {last.day.isoformat()}"
         return 0, ""
     words = f"{LEVEL_LABELS[start].lower()} → {LEVEL_LABELS[end].lower()} on {last.day.isoformat()}"
-    return (1 if _RANKED.index(end) > _RANKED.index(start) else -1), f"alert {words}"
+    return (1 if _RANKED.index(end) > _RANKED.index(start) else -1), f"{where}alert {words}"
 
 
 def _level_signal(changes: Sequence[LevelChange]) -> tuple[int, str]:
@@ -146,15 +158,16 @@ def suggest(facts: MonthFacts, *, limit: int = 200) -> Suggestion:
     level, level_words = _level_signal(facts.level_changes)
     if level:
         signals.append((level, level_words))
-    if facts.held and facts.median_gap is not None and facts.ended_gaps:
-        longest = max(facts.ended_gaps)
-        if longest > 2 * facts.median_gap:
-            signals.append(
-                (
-                    1,
-                    f"a held contact ended a silence of {days_label(longest, longest)} (median gap {facts.median_gap:g})",
-                )
+    long = [g for g in facts.ended_gaps if g.median is not None and g.days > 2 * g.median]
+    if facts.held and long:
+        gap = max(long, key=lambda g: g.days)
+        where = f"{gap.label}: " if gap.label else ""
+        signals.append(
+            (
+                1,
+                f"{where}a held contact ended a silence of {days_label(gap.days, gap.days)} (median gap {gap.median:g})",
             )
+        )
     if usual is not None and facts.held >= 2 and facts.held >= 2 * usual:
         signals.append((1, f"{_plural(facts.held, 'held contact')}, above the usual {_rate(usual)} a month"))
     if not facts.held and facts.refusals:
@@ -175,9 +188,9 @@ def suggest(facts: MonthFacts, *, limit: int = 200) -> Suggestion:
         else:
             words.append("no contact, attempt or refusal recorded")
         if facts.held and facts.ended_gaps:
-            longest = max(facts.ended_gaps)
-            median = f", median gap {facts.median_gap:g}" if facts.median_gap is not None else ""
-            words.append(f"ended a silence of {days_label(longest, longest)}{median}")
+            gap = max(facts.ended_gaps, key=lambda g: g.days)
+            median = f", median gap {gap.median:g}" if gap.median is not None else ""
+            words.append(f"ended a silence of {days_label(gap.days, gap.days)}{median}")
         if facts.held and (facts.attempts or facts.refusals):
             words.append(f"{_plural(facts.attempts, 'attempt')}, {_plural(facts.refusals, 'refusal')}")
     elif score == 0 and len(signals) > 1:

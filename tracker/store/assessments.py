@@ -19,7 +19,7 @@ from tracker import assessing
 from tracker.db import transaction
 from tracker.models import AlertChange, Assessment, AssessmentCreate, ContactEvent, LaneGap, LaneStat, utcnow
 from tracker.posts import is_pair_key, is_post_pair_key
-from tracker.store import lanes, rhythms
+from tracker.store import alerts, lanes, rhythms
 from tracker.store.registry import actor, audit, registry
 
 DYAD_PREFIX = "dyad:"
@@ -60,9 +60,14 @@ def find_line(session: Session, key: str) -> Line | None:
 
 
 def lines(session: Session) -> list[Line]:
-    """Every post lane and every dyad that can be assessed, dyads first, then by label."""
+    """Every post lane on the board (archived ones left out) and every dyad of them, dyads first, then by label."""
     reg = registry(session)
-    stored = lanes.lane_stats(session, "post")
+    settings = alerts.pair_alerts(session)
+    stored = [
+        lane
+        for lane in lanes.lane_stats(session, "post")
+        if lane.key not in settings or settings[lane.key].archived_at is None
+    ]
     dyads: dict[str, list[str]] = {}
     for lane in stored:
         dyads.setdefault(lane.dyad, []).append(lane.key)
@@ -187,22 +192,28 @@ def month_facts(session: Session, line: Line, month: str) -> assessing.MonthFact
         ).all()
     )
     ended = session.execute(
-        sa.select(col(LaneGap.max_days)).where(
+        sa.select(col(LaneGap.key), col(LaneGap.max_days)).where(
             col(LaneGap.mode) == line.mode,
             col(LaneGap.key).in_(keys),
             col(LaneGap.end) >= start,
             col(LaneGap.end) <= end,
         )
-    ).scalars()
+    ).all()
     day = sa.func.coalesce(col(AlertChange.since), col(AlertChange.as_of))
     changes = session.exec(
         select(AlertChange)
         .where(col(AlertChange.mode) == line.mode, col(AlertChange.key).in_(keys), day >= start, day <= end)
         .order_by(col(AlertChange.id))
     )
+    reg = registry(session)
+    # a dyad's words say which of its lanes
+    named = (lambda key: reg.label(key)) if line.is_dyad else (lambda key: "")
     level_changes = tuple(
-        assessing.LevelChange(c.since or c.as_of, c.level_from, c.level_to, c.key) for c in changes
+        assessing.LevelChange(c.since or c.as_of, c.level_from, c.level_to, c.key, named(c.key))
+        for c in changes
     )
+    stored = lanes.lane_stats(session, line.mode, keys)
+    medians = {s.key: _median([s]) for s in stored}
     every_period = rhythms.periods(session)
     unobserved = tuple(
         dict.fromkeys(
@@ -216,8 +227,8 @@ def month_facts(session: Session, line: Line, month: str) -> assessing.MonthFact
         held=int(counts.get("held", 0)),
         attempts=int(counts.get("attempted", 0)),
         refusals=int(counts.get("refused", 0)),
-        median_gap=_median(lanes.lane_stats(session, line.mode, keys)),
-        ended_gaps=tuple(int(d) for d in ended),
+        median_gap=_median(stored),
+        ended_gaps=tuple(assessing.EndedGap(int(days), medians.get(key), named(key)) for key, days in ended),
         level_changes=level_changes,
         unobserved=unobserved,
         overdue=_overdue_in(session, line, start, end),
