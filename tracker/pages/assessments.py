@@ -86,9 +86,6 @@ def _record(a: Assessment) -> dict[str, Any]:
     return values
 
 
-_json_record = _record
-
-
 def _download(rows: Iterable[Assessment], filename: str) -> Response:
     return Response(
         csvio.export_csv((_record(a) for a in rows), CSV_COLUMNS),
@@ -136,7 +133,7 @@ def month(name: str) -> str | Response:
                 "label": assessing.month_label(chosen),
                 "prev": url_for("assessments.month", name=prev_month),
                 "next": url_for("assessments.month", name=next_month) if next_month else None,
-                "items": [_json_record(a) for a in found],
+                "items": [_record(a) for a in found],
             }
         )
     assessed = {a.line for a in found}
@@ -175,7 +172,7 @@ def line_history(name: str) -> str | Response:
         safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in key)
         return _download(found, f"assessments-{safe}.csv")
     if fmt == "json":
-        return _json({"line": key, "label": label, "items": [_json_record(a) for a in found]})
+        return _json({"line": key, "label": label, "items": [_record(a) for a in found]})
     return render_template(
         "assessment_line.html",
         key=key,
