@@ -511,3 +511,19 @@ def test_the_api_refuses_bad_assessments_naming_the_field(
     assert client.get("/api/assessments?month=May").status_code == 422
     assert anonymous.post("/api/assessments", json=good).status_code == 401
     assert assessments_of(seeded) == []
+
+
+def test_a_person_pair_can_be_assessed_from_its_page(seeded: Flask, client: FlaskClient) -> None:
+    person = next(
+        p for p in client.get("/api/pairs").get_json()["items"] if p["label"].startswith("Lloyd Austin")
+    )
+    key = person["pair_key"]
+    page = client.get(f"/pairs/{key}").get_data(as_text=True)
+    assert f"/assessments/2026-12/assess?line={key}" in page
+    form = client.get(f"/assessments/2022-05/assess?line={key}").get_data(as_text=True)
+    assert "ended a silence of 84 days, median gap 84" in form
+    assert (
+        assess(client, "2022-05", key, arrow="improved", reason="First call since February").status_code
+        == 303
+    )
+    assert client.get(f"/assessments/line/{key}.json").get_json()["items"][0]["label"] == person["label"]
