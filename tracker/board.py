@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from tracker import analysis
+from tracker import analysis, assessing
 from tracker.countries import dyad_label
 from tracker.filters import EventFilter
 from tracker.models import PairAlert
-from tracker.store import alerts, events, lanes
+from tracker.store import alerts, events, lanes, rhythms
 from tracker.store.events import EventRow
 from tracker.store.registry import registry
 
@@ -28,7 +28,12 @@ ORDERS = ("alarming", "silence", "recent", "name")
 
 @dataclass(frozen=True)
 class PairRow:
-    """A lane on the board: its statistics, alert, callout, thresholds and changes of holder."""
+    """A lane on the board: its statistics, alert, callout, thresholds, changes of holder, and rhythm.
+
+    ``overdue`` is a round of its expected ``schedule`` not held by its due date (reported apart
+    from the silence's level); ``unobserved`` the unobserved periods its current silence overlaps
+    (the alert's reason then says the silence is partly unobserved).
+    """
 
     key: str
     label: str
@@ -40,6 +45,41 @@ class PairRow:
     alarm_days: int | None
     archived: bool = False
     changes: tuple[analysis.HolderChange, ...] = field(default_factory=tuple)
+    schedule: assessing.Schedule | None = None
+    overdue: assessing.Overdue | None = None
+    unobserved: tuple[assessing.Period, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rhythms:
+    """The pairs' expected schedules and unobserved periods, read once for a board."""
+
+    schedules: dict[str, assessing.Schedule] = field(default_factory=dict)
+    periods: dict[str, list[assessing.Period]] = field(default_factory=dict)
+
+
+def read_rhythms(session: Session) -> Rhythms:
+    """Every pair's expected schedule and unobserved periods."""
+    return Rhythms(rhythms.schedules(session), rhythms.periods(session))
+
+
+def _rhythm(
+    key: str, stats: analysis.PairStats, alert: analysis.Alert, found: Rhythms, as_of: dt.date
+) -> tuple[analysis.Alert, assessing.Schedule | None, assessing.Overdue | None, tuple[assessing.Period, ...]]:
+    """The alert with its reason told of blind spots and a late round; the schedule, the late round, the periods."""
+    schedule = found.schedules.get(key)
+    late = assessing.overdue(schedule, stats.silence_from, as_of)
+    periods: tuple[assessing.Period, ...] = ()
+    reason = alert.reason
+    silence_start = stats.silence_from_certain
+    if silence_start is not None and alert.level not in ("none", "archived"):
+        periods = tuple(assessing.unobserved_overlap(found.periods.get(key, []), silence_start, as_of))
+        words = assessing.unobserved_words(periods, silence_start + dt.timedelta(days=1), as_of)
+        if words:
+            reason = f"{words}: {reason}"
+    if late is not None and alert.level != "archived":
+        reason = f"{reason}; {late.label}"
+    return analysis.Alert(alert.level, reason, alert.since), schedule, late, periods
 
 
 def _row(
@@ -49,6 +89,8 @@ def _row(
     stats: analysis.PairStats,
     setting: PairAlert | None,
     changes: Sequence[analysis.HolderChange] = (),
+    found: Rhythms | None = None,
+    as_of: dt.date | None = None,
 ) -> PairRow:
     warn = setting.warn_factor if setting else analysis.DEFAULT_WARN_FACTOR
     alarm_days = setting.alarm_days if setting else None
@@ -58,6 +100,10 @@ def _row(
         alert = analysis.Alert(
             "archived", f"archived on {setting.archived_at.date().isoformat()}: off the board", None
         )
+    schedule = late = None
+    periods: tuple[assessing.Period, ...] = ()
+    if found is not None and as_of is not None:
+        alert, schedule, late, periods = _rhythm(key, stats, alert, found, as_of)
     return PairRow(
         key=key,
         label=label,
@@ -69,6 +115,9 @@ def _row(
         alarm_days=alarm_days,
         archived=archived,
         changes=tuple(changes),
+        schedule=schedule,
+        overdue=late,
+        unobserved=periods,
     )
 
 
@@ -77,8 +126,9 @@ def rows_from_events(session: Session, rows: Sequence[EventRow], *, as_of: dt.da
     labels = {e.pair_key: e.pair_label for e in rows}
     dyads = {e.pair_key: e.dyad for e in rows}
     settings = alerts.pair_alerts(session)
+    found = read_rhythms(session)
     return [
-        _row(s.pair_key, labels[s.pair_key], dyads[s.pair_key], s, settings.get(s.pair_key))
+        _row(s.pair_key, labels[s.pair_key], dyads[s.pair_key], s, settings.get(s.pair_key), (), found, as_of)
         for s in analysis.all_pair_stats(rows, as_of=as_of)
     ]
 
@@ -89,6 +139,7 @@ def stored_rows(
     """The board of every lane of ``mode`` (or of ``keys``), from the statistics stored per lane."""
     reg = registry(session)
     settings = alerts.pair_alerts(session)
+    found = read_rhythms(session)
     return [
         _row(
             lane.key,
@@ -97,6 +148,8 @@ def stored_rows(
             lane.stats.as_of(as_of),
             settings.get(lane.key),
             lane.changes,
+            found,
+            as_of,
         )
         for lane in lanes.lane_stats(session, mode, keys)
     ]

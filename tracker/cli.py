@@ -14,7 +14,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
-from tracker import csvio, watching
+from tracker import board, csvio, watching
 from tracker.api.schemas import DraftList
 from tracker.api.views import draft_items
 from tracker.clock import today
@@ -221,8 +221,9 @@ def check_alerts_command(as_of: str | None) -> None:
     """Record every line whose alert level changed, notify the watchers, send what is due (cron-safe: idempotent).
 
     Each change and new event is sent once to each watch (webhook, email, digest); failed
-    notices are retried by later runs with backoff. Prints one line. Exit code 0: no line in
-    alarm; 1: some line is in alarm; 2: the check failed.
+    notices are retried by later runs with backoff. Prints one line (with the rounds of expected
+    schedules that are overdue). Exit code 0: no line in alarm; 1: some line is in alarm; 2: the
+    check failed.
     """
     try:
         day = dt.date.fromisoformat(as_of) if as_of else today()
@@ -233,7 +234,16 @@ def check_alerts_command(as_of: str | None) -> None:
     except Exception as exc:  # noqa: BLE001 (cron reads the exit code: 2 is "the check failed", not "alarm")
         click.echo(f"The check failed: {type(exc).__name__}: {exc}", err=True)
         raise SystemExit(2) from None
-    click.echo(result.summary(day))
+    late = [r for r in board.stored_rows(get_session(), "post", as_of=day) if r.overdue and not r.archived]
+    overdue = (
+        f" {len(late)} round{'' if len(late) == 1 else 's'} overdue: "
+        + "; ".join(f"{r.label} (due by {r.overdue.due.isoformat()})" for r in late[:5] if r.overdue)
+        + (f" and {len(late) - 5} more" if len(late) > 5 else "")
+        + "."
+        if late
+        else ""
+    )
+    click.echo(result.summary(day) + overdue)
     for error in result.sent.errors[:5]:
         click.echo(f"  not sent: {error}", err=True)
     if result.check.alarms:

@@ -784,3 +784,129 @@ class ReferenceRow(SQLModel):
     @property
     def alias_list(self) -> list[str]:
         return [clean_name(a) for a in self.aliases.split("|") if a.strip()]
+
+
+# Assessments, expected schedules and unobserved periods (#14) ------------------------------------
+
+#: The arrows of a monthly assessment, in the order the form offers them.
+ARROWS = ("improved", "unchanged", "deteriorated")
+Arrow = Literal["improved", "unchanged", "deteriorated"]
+#: The longest one-line reason of an assessment.
+REASON_LENGTH = 200
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def check_month(value: str) -> str:
+    """``value`` when it is a month written YYYY-MM within the tracker's calendar, else ValueError."""
+    if not _MONTH.fullmatch(value):
+        raise ValueError("must be a month written YYYY-MM (e.g. 2026-11)")
+    year = int(value[:4])
+    if not EARLIEST_DATE.year <= year <= LATEST_DATE.year:
+        raise ValueError(f"must be between {EARLIEST_DATE.year} and {LATEST_DATE.year}")
+    return value
+
+
+#: A calendar month as ``YYYY-MM``.
+Month = Annotated[str, AfterValidator(check_month)]
+
+
+class Assessment(SQLModel, table=True):
+    """An editor's signed judgement of one line (a pair's lane or a dyad) for one month."""
+
+    __table_args__ = (sa.UniqueConstraint("line", "month", name="uq_assessment_line_month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    #: a lane key ("p1-p2", "3:4") or a dyad ("dyad:United States – Russia")
+    line: str = Field(max_length=260, index=True)
+    label: str = Field(default="", max_length=500)
+    month: str = Field(max_length=7, index=True)
+    arrow: str = Field(max_length=20)
+    reason: str = Field(max_length=REASON_LENGTH)
+    notes: str = Field(default="", sa_type=sa.Text)
+    #: the tracker's suggestion when the editor saved it (to see where the editor disagreed)
+    suggested_arrow: str = Field(default="", max_length=20)
+    suggested_reason: str = Field(default="", sa_type=sa.Text)
+    signed_by: str = Field(default="", max_length=200)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class AssessmentCreate(SQLModel):
+    """An assessment as submitted: the line and month, the arrow, a one-line reason, notes."""
+
+    line: str = Field(min_length=1, max_length=260)
+    month: Month
+    arrow: Arrow
+    reason: str = Field(min_length=1, max_length=REASON_LENGTH)
+    notes: str = Field(default="", max_length=10_000)
+
+    _strip = field_validator("line", "month", "reason", "notes", mode="before")(_clean)
+
+    @field_validator("reason")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if "\n" in value or "\r" in value:
+            raise ValueError("must be one line")
+        return value
+
+
+class PairSchedule(SQLModel, table=True):
+    """The expected rhythm of a standing dialogue: a round every N days, or once a year by a month."""
+
+    __tablename__ = "pair_schedule"
+
+    pair_key: str = Field(primary_key=True, max_length=50)
+    #: "interval" (every ``interval_days``) or "yearly" (a round each calendar year by the end of ``due_month``)
+    kind: str = Field(max_length=10)
+    interval_days: int | None = None
+    due_month: int | None = None
+    note: str = Field(default="", max_length=500)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class PairScheduleUpdate(SQLModel):
+    """An expected schedule as submitted."""
+
+    kind: Literal["interval", "yearly"]
+    interval_days: int | None = Field(default=None, ge=1, le=3660)
+    due_month: int | None = Field(default=None, ge=1, le=12)
+    note: str = Field(default="", max_length=500)
+
+    _strip = field_validator("note", mode="before")(_clean)
+
+    @model_validator(mode="after")
+    def _names_its_rhythm(self) -> PairScheduleUpdate:
+        if self.kind == "interval" and self.interval_days is None:
+            raise ValueError("interval_days: is required for a round every N days")
+        if self.kind == "yearly" and self.due_month is None:
+            raise ValueError("due_month: is required for a yearly round")
+        if self.kind == "interval":
+            self.due_month = None
+        else:
+            self.interval_days = None
+        return self
+
+
+class UnobservedPeriod(SQLModel, table=True):
+    """A time when a pair's contacts were not observable (a side stopped disclosing them)."""
+
+    __tablename__ = "unobserved_period"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pair_key: str = Field(max_length=50, index=True)
+    start: dt.date
+    #: None: still unobserved
+    end: dt.date | None = None
+    note: str = Field(default="", max_length=500)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class UnobservedPeriodCreate(SQLModel):
+    """An unobserved period as submitted."""
+
+    start: EventDate
+    end: EventDate | None = None
+    note: str = Field(min_length=1, max_length=500)
+
+    _strip = field_validator("note", mode="before")(_clean)
+    _ends_after_start = field_validator("end")(_not_before("start", "the start"))

@@ -585,6 +585,57 @@ def _titles(lanes: Sequence[LaneView], rows: Rows) -> list[dict[str, Any]]:
     return notes
 
 
+class PeriodLike(Protocol):
+    @property
+    def start(self) -> dt.date: ...
+    @property
+    def end(self) -> dt.date | None: ...
+    @property
+    def note(self) -> str: ...
+
+
+def add_unobserved(
+    figure: dict[str, Any], periods: Mapping[str, Sequence[PeriodLike]], window: Window
+) -> None:
+    """Grey bands on each lane over its unobserved periods (a side did not disclose contacts), labelled."""
+    layout = figure["layout"]
+    for lane in layout["meta"]["lanes"]:
+        y = lane["y"]
+        for p in periods.get(lane["key"], ()):
+            end = p.end or window.today
+            if end < window.start or p.start > window.end:
+                continue
+            layout["shapes"].append(
+                {
+                    "type": "rect",
+                    "xref": "x",
+                    "yref": "y",
+                    "x0": p.start.isoformat(),
+                    "x1": end.isoformat(),
+                    "y0": y - 0.3,
+                    "y1": y + 0.3,
+                    "fillcolor": "rgba(100,116,139,0.16)",
+                    "line": {"width": 1, "color": "rgba(100,116,139,0.45)", "dash": "dot"},
+                    "layer": "below",
+                }
+            )
+            layout["annotations"].append(
+                {
+                    "x": max(p.start, window.start).isoformat(),
+                    "y": y - 0.3,
+                    "xref": "x",
+                    "yref": "y",
+                    "xanchor": "left",
+                    "yanchor": "top",
+                    "text": "unobserved",
+                    "hovertext": plotly_text(f"unobserved {p.start.isoformat()} – {end.isoformat()}: {p.note}"),
+                    "showarrow": False,
+                    "font": {"size": 10, "color": "#475569"},
+                    "name": "unobserved",
+                }
+            )
+
+
 def _context(
     context: Sequence[ContextLike], window: Window, today_note: bool
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -701,6 +752,7 @@ def key_items() -> dict[str, list[tuple[str, str, str]]]:
             ("▬", "rgba(100,116,139,0.45)", "uncertain date (darker: likelier)"),
             ("│", "#0f766e", "change of holder"),
             ("┆", "#7c3aed", "context event"),
+            ("▭", "#64748b", "unobserved period"),
         ],
     }
 

@@ -30,6 +30,8 @@ class Operation:
     example: Mapping[str, Any] | None = None
     errors: tuple[int, ...] = ()
     media_type: str = "application/json"
+    #: further success statuses answered with the same body (200 for a write that updated instead of created)
+    also: tuple[int, ...] = ()
 
 
 #: How each documented view is documented, by endpoint ("api.list_events").
@@ -59,6 +61,8 @@ _ERRORS = {
     422: "A field or parameter is invalid; `fields` names each with its message.",
 }
 _SUCCESS = {200: "OK", 201: "Created; `Location` has the new event's address.", 204: "Done; no body."}
+#: What a further success status means (``Operation.also``).
+_ALSO = {200: "Updated the one there was; the same body."}
 _PATH_ARG = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 
@@ -152,6 +156,9 @@ def openapi_document(app: Flask, prefix: str = "/api") -> dict[str, Any]:
         if writing:
             errors |= {401, 403}
         responses: dict[str, Any] = {str(op.status): success}
+        for code in op.also:
+            responses[str(code)] = {**success, "description": _ALSO.get(code, "OK")}
+            responses[str(code)].pop("headers", None)
         for code in sorted(errors):
             responses[str(code)] = {
                 "description": _ERRORS[code],
@@ -206,4 +213,4 @@ def openapi_document(app: Flask, prefix: str = "/api") -> dict[str, Any]:
 
 def _tag(path: str, prefix: str) -> str:
     parts = path.removeprefix(f"{prefix}/").split("/")
-    return parts[0] if parts[0] in ("events", "officials", "pairs") else "documentation"
+    return parts[0] if parts[0] in ("events", "officials", "pairs", "assessments") else "documentation"

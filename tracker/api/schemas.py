@@ -211,6 +211,20 @@ class PairPublic(BaseModel):
     )
     attempts_since_last: int = Field(description="Attempted contacts since the last held contact.")
     refusals_since_last: int = Field(description="Refused contacts since the last held contact.")
+    schedule: str | None = Field(
+        default=None, description='The expected schedule of a standing dialogue ("every 90 days"), or null.'
+    )
+    overdue: bool = Field(
+        default=False,
+        description="Whether the round the schedule expects is past its due date (apart from `level`).",
+    )
+    overdue_due: dt.date | None = Field(
+        default=None, description="The day the overdue round was due by (null when none is overdue)."
+    )
+    unobserved: bool = Field(
+        default=False,
+        description="Whether the current silence overlaps an unobserved period (then it is no confirmed silence).",
+    )
 
 
 class PairList(BaseModel):
@@ -278,3 +292,52 @@ class DraftList(BaseModel):
     """The candidates an article yields; nothing is written."""
 
     items: list[DraftItem]
+
+
+class AssessmentQuery(BaseModel):
+    """Which assessments to list: of a month, of a line, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = Field(
+        default=None, description="Only this month's (YYYY-MM).", examples=["2026-11"]
+    )
+    line: str | None = Field(
+        default=None,
+        max_length=260,
+        description='Only this line\'s: a pair\'s key ("p1-p2", as in /pairs/<key>) or "dyad:<countries>".',
+    )
+
+
+class AssessmentPublic(BaseModel):
+    """A signed monthly assessment of a line, and what the data suggested when it was saved."""
+
+    id: int
+    line: str = Field(
+        description='The line: a pair\'s key ("p1-p2", "3:4") or "dyad:United States – Russia".'
+    )
+    label: str = Field(description="The line's name.")
+    month: str = Field(description="The month assessed (YYYY-MM).")
+    arrow: Literal["improved", "unchanged", "deteriorated"]
+    reason: str = Field(description="The one-line reason.")
+    notes: str
+    signed_by: str = Field(description="The editor who saved it last.")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    suggested_arrow: str = Field(description="The arrow the data suggested when it was saved.")
+    suggested_reason: str
+
+
+class AssessmentList(BaseModel):
+    """Assessments, the latest month first, then by line."""
+
+    items: list[AssessmentPublic]
+
+
+EXAMPLE_ASSESSMENT: dict[str, Any] = {
+    "line": "dyad:United States – Russia",
+    "month": "2022-05",
+    "arrow": "improved",
+    "reason": "First calls since the invasion: both defence lines spoke again after 84 and 90 days.",
+    "notes": "",
+}

@@ -16,12 +16,16 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound
 
-from tracker import analysis, board
+from tracker import analysis, assessing, board
 from tracker.api import docs as docs_page
 from tracker.api.openapi import Operation, documented, openapi_document
 from tracker.api.schemas import (
+    EXAMPLE_ASSESSMENT,
     EXAMPLE_EVENT,
     EXAMPLE_PATCH,
+    AssessmentList,
+    AssessmentPublic,
+    AssessmentQuery,
     ChangePublic,
     DraftBody,
     DraftItem,
@@ -46,8 +50,27 @@ from tracker.db import get_session
 from tracker.extensions import csrf
 from tracker.filters import FILTER_PARAMS, parse_filters
 from tracker.forms import field_errors
-from tracker.models import DATE_FIELDS, MAX_ID, EventCreate, EventPublic, EventUpdate, SourceCreate
-from tracker.store import DuplicateError, InputError, StaleError, drafts, events, lanes, people, writes
+from tracker.models import (
+    DATE_FIELDS,
+    MAX_ID,
+    Assessment,
+    AssessmentCreate,
+    EventCreate,
+    EventPublic,
+    EventUpdate,
+    SourceCreate,
+)
+from tracker.store import (
+    DuplicateError,
+    InputError,
+    StaleError,
+    assessments,
+    drafts,
+    events,
+    lanes,
+    people,
+    writes,
+)
 from tracker.store import sources as stored_sources
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -578,11 +601,98 @@ def list_pairs() -> Response:
                 "level_label": r.alert.label,
                 "alert_reason": r.alert.reason,
                 "level_since": r.alert.since,
+                "schedule": r.schedule.label if r.schedule else None,
+                "overdue": r.overdue is not None,
+                "overdue_due": r.overdue.due if r.overdue else None,
+                "unobserved": bool(r.unobserved),
             }
         )
         for r in rows
     ]
     return _json(PairList(as_of=as_of, lanes=query.lanes, items=items))
+
+
+# Monthly assessments -----------------------------------------------------------------------
+
+
+def _assessment(row: Assessment) -> AssessmentPublic:
+    return AssessmentPublic.model_validate(
+        {
+            **_attrs(row, AssessmentPublic),
+            "created_at": _utc(row.created_at),
+            "updated_at": _utc(row.updated_at),
+        }
+    )
+
+
+@bp.get("/assessments")
+@_doc(Operation(AssessmentList, query=(AssessmentQuery,), errors=(422,)))
+def list_assessments() -> Response:
+    """List the monthly assessments of lines, of a month or a line (or every one), the latest month first."""
+    query = _query(AssessmentQuery, request.args)
+    session = get_session()
+    if query.line is not None:
+        rows = [a for a in assessments.list_line(session, query.line) if query.month in (None, a.month)]
+    elif query.month is not None:
+        rows = assessments.list_month(session, query.month)
+    else:
+        rows = sorted(
+            assessments.recent(session, limit=10_000), key=lambda a: (a.month, a.label), reverse=True
+        )
+    return _json(AssessmentList(items=[_assessment(a) for a in rows]))
+
+
+@bp.get(f"/assessments/<int(max={MAX_ID}):assessment_id>")
+@_doc(Operation(AssessmentPublic, errors=(404,)))
+def get_assessment(assessment_id: int) -> Response:
+    """One assessment."""
+    row = get_session().get(Assessment, assessment_id)
+    if row is None:
+        raise ApiError(404, f"no assessment {assessment_id}")
+    return _json(_assessment(row))
+
+
+@bp.post("/assessments")
+@_doc(
+    Operation(
+        AssessmentPublic,
+        status=201,
+        body=AssessmentCreate,
+        example=EXAMPLE_ASSESSMENT,
+        errors=(),
+        also=(200,),
+    )
+)
+def save_assessment() -> Response:
+    """Record the assessment of a line for a month, signed by the token's user; 200 when it updates the month's one.
+
+    `line` is a pair's key (as in /pairs/<key> and `pair_key` of /api/pairs?lanes=post) or
+    `dyad:` and the two countries as /api/pairs names its `dyad`. The reason is one line of at
+    most 200 characters; a month is assessed once it has begun. What the data suggested is kept
+    beside it (`suggested_arrow`, `suggested_reason`). 422 names each bad field.
+    """
+    body = _json_body()
+    try:
+        item = AssessmentCreate.model_validate(body)
+    except ValidationError as exc:
+        raise ApiError(
+            422, "the assessment is not valid: see the message for each field", field_errors(exc)
+        ) from None
+    session = get_session()
+    line = assessments.find_line(session, item.line)
+    problems: dict[str, str] = {}
+    if line is None:
+        problems["line"] = f"{item.line!r} is no recorded pair or dyad"
+    if item.month > assessing.month_of(today()):
+        problems["month"] = "must not be after this month: a month is assessed once it has begun"
+    if problems or line is None:
+        raise ApiError(422, "the assessment is not valid: see the message for each field", problems)
+    suggested = assessments.suggestion(session, line, item.month)
+    row, created = assessments.save_assessment(session, item, label=line.label, suggestion=suggested)
+    response = _json(_assessment(row), 201 if created else 200)
+    if created:
+        response.headers["Location"] = _link("api.get_assessment", assessment_id=row.id)
+    return response
 
 
 # The OpenAPI document and the docs page ------------------------------------------------------

@@ -1,7 +1,9 @@
 """The HTML pages, a blueprint per area: ``timeline`` (the timeline, pairs and a pair), ``events``
 (record, view, edit, delete and download events), ``context``, ``officials`` (officials, posts,
 tenures), ``imports`` (CSV upload), ``drafts`` (contacts drafted from an article), ``accounts`` (logging in,
-API tokens, users), ``feeds`` (Atom), ``watches`` (watches and their deliveries) and ``site`` (error pages, plotly.js, what every page needs).
+API tokens, users), ``feeds`` (Atom), ``watches`` (watches and their deliveries), ``assessments``
+(monthly assessments of lines, a pair's schedule and blind spots) and ``site`` (error pages, plotly.js,
+what every page needs).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ def init_app(app: Flask) -> None:
     """Register every page blueprint."""
     from tracker.pages import (
         accounts,
+        assessments,
         context,
         drafts,
         events,
@@ -24,5 +27,17 @@ def init_app(app: Flask) -> None:
         watches,
     )
 
-    for area in (site, accounts, timeline, events, context, officials, imports, drafts, feeds, watches):
+    for area in (
+        site,
+        accounts,
+        timeline,
+        events,
+        context,
+        officials,
+        imports,
+        drafts,
+        feeds,
+        assessments,
+        watches,
+    ):
         area.init_app(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,12 +13,18 @@ from sqlmodel import col
 from tracker.db import get_session
 from tracker.feeds import Entry, atom
 from tracker.filters import parse_filters
-from tracker.models import ContactEvent, utcnow
+from tracker.models import ContactEvent, LaneStat, utcnow
+from tracker.pages import assessments
 from tracker.store import alert_log, events
 from tracker.vocabulary import LEVEL_WORDS
 
 bp = Blueprint("feeds", __name__)
 FEED_TYPE = "application/atom+xml; charset=utf-8"
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """A moment as UTC (SQLite hands back naive datetimes, written as UTC), to order entries by."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
 def _link(endpoint: str, **values: Any) -> str:
@@ -27,9 +34,10 @@ def _link(endpoint: str, **values: Any) -> str:
 
 @bp.get("/feeds/alerts.atom")
 def alerts_feed() -> Response:
-    """The latest 100 changes of alert level, newest first (``?pair=`` one line, ``?dyad=`` one dyad's lines).
+    """The latest 100 changes of alert level and monthly assessments, newest first.
 
-    Each entry's id never changes.
+    ``?pair=`` narrows to one line, ``?dyad=`` to one dyad's lines (and their assessments); each
+    entry's id never changes.
     """
     pair, dyad = request.args.get("pair", "").strip() or None, request.args.get("dyad", "").strip() or None
     changes = alert_log.recent(get_session(), limit=100, key=pair, dyad=dyad)
@@ -50,6 +58,13 @@ def alerts_feed() -> Response:
         for c in changes
     ]
     narrowed = {k: v for k, v in (("pair", pair), ("dyad", dyad)) if v}
+    lines = {pair} if pair else set()
+    if dyad:
+        lines |= {f"dyad:{dyad}"} | set(
+            get_session().execute(sa.select(col(LaneStat.key)).where(col(LaneStat.dyad) == dyad)).scalars()
+        )
+    judged = assessments.feed_entries(_link, lines=lines if narrowed else None)
+    entries = sorted(entries + judged, key=lambda e: _aware(e.updated), reverse=True)[:100]
     body = atom(
         feed_id="alerts" + ("?" + urlencode(narrowed) if narrowed else ""),
         title="Contact Timeline Tracker: alert levels"

@@ -7,9 +7,10 @@ one where they fit on screen and counted per stretch of days where they do not.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,15 +29,16 @@ from flask import (
 from pydantic import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
-from tracker import analysis, board, charts
+from tracker import analysis, assessing, board, charts
 from tracker import timeline as drawing
 from tracker.clock import today
 from tracker.db import get_session
 from tracker.filters import EventFilter, parse_filters
-from tracker.forms import field_errors, parse_date
+from tracker.forms import DATE_HINT, field_errors, parse_date
 from tracker.models import PairAlertUpdate
 from tracker.posts import is_pair_key, is_post_pair_key
-from tracker.store import alerts, context, events, lanes, people
+from tracker.store import alerts, context, events, lanes, people, rhythms
+from tracker.store import assessments as assessment_store
 from tracker.store.events import EventRow
 from tracker.vocabulary import Channel, Status
 
@@ -210,7 +212,7 @@ def window_figure(
     shown_context = [
         c for c in context.list_context_events(session) if analysis.concerns(c.countries, countries)
     ]
-    return drawing.timeline_figure(
+    figure = drawing.timeline_figure(
         views,
         window,
         markers=markers,
@@ -220,6 +222,8 @@ def window_figure(
         changes=changes,
         context=shown_context,
     )
+    drawing.add_unobserved(figure, rhythms.periods(session), window)
+    return figure
 
 
 def _mid(e: analysis.ContactLike) -> dt.date:
@@ -447,7 +451,8 @@ def pairs() -> tuple[str, int]:
     return page, 400 if errors else 200
 
 
-def _stored_pair(key: str) -> tuple[board.PairRow, str]:
+def stored_pair(key: str) -> tuple[board.PairRow, str]:
+    """The board row of the pair ``key`` and its mode (post or person), or a 404."""
     if not is_pair_key(key):
         abort(404, description=f"No events for the pair {key!r}.")
     mode = "post" if is_post_pair_key(key) else "person"
@@ -460,15 +465,43 @@ def _stored_pair(key: str) -> tuple[board.PairRow, str]:
 @bp.get("/pairs/<key>")
 def pair(key: str) -> tuple[str, int]:
     """One pair: its timeline, statistics, every gap (the current silence first), responses, events."""
-    row, mode = _stored_pair(key)
+    row, mode = stored_pair(key)
     errors: dict[str, str] = {}
     chosen = _options(errors)
     errors.pop("lanes", None)
     return _pair_page(row, mode, replace(chosen, lanes=mode), errors, {}), 400 if errors else 200
 
 
+def pair_page(
+    row: board.PairRow,
+    mode: str,
+    *,
+    schedule_errors: Mapping[str, str] | None = None,
+    schedule_values: Mapping[str, str] | None = None,
+    period_errors: Mapping[str, str] | None = None,
+    period_values: Mapping[str, str] | None = None,
+) -> str:
+    """The pair page again with a form's values and errors (its expected schedule, an unobserved period)."""
+    return _pair_page(
+        row,
+        mode,
+        Options(lanes=mode),
+        {},
+        {},
+        schedule=(schedule_values or {}, schedule_errors or {}),
+        period=(period_values or {}, period_errors or {}),
+    )
+
+
 def _pair_page(
-    row: board.PairRow, mode: str, options: Options, errors: dict[str, str], alert_errors: dict[str, str]
+    row: board.PairRow,
+    mode: str,
+    options: Options,
+    errors: dict[str, str],
+    alert_errors: dict[str, str],
+    *,
+    schedule: tuple[Mapping[str, str], Mapping[str, str]] = ({}, {}),
+    period: tuple[Mapping[str, str], Mapping[str, str]] = ({}, {}),
 ) -> str:
     session = get_session()
     key = row.key
@@ -477,6 +510,33 @@ def _pair_page(
     window = _window([row], errors)
     figure = window_figure(EventFilter(), options, [row], window)
     gaps = [g for _, g, _, _ in lanes.lane_gaps(session, mode, key)]
+    periods = rhythms.list_periods(session, key)
+    spans = [assessing.Period(p.start, p.end, p.note) for p in periods]
+    # a gap's silent days run from the day after its first contact to the day before its last
+    gap_unobserved = {
+        (g.start, g.end): assessing.unobserved_words(
+            spans,
+            g.start + dt.timedelta(days=1),
+            max(g.start + dt.timedelta(days=1), g.end - dt.timedelta(days=1)),
+        )
+        for g in gaps
+    }
+    silence_unobserved = (
+        assessing.unobserved_words(spans, row.stats.silence_from_certain + dt.timedelta(days=1), today())
+        if row.stats.silence_from_certain is not None
+        else ""
+    )
+    this_month = assessing.month_of(today())
+    schedule_values = schedule[0] or (
+        {
+            "kind": row.schedule.kind,
+            "interval_days": str(row.schedule.interval_days or ""),
+            "due_month": str(row.schedule.due_month or ""),
+            "note": row.schedule.note,
+        }
+        if row.schedule
+        else {"kind": "interval"}
+    )
     countries = set(row.dyad.split(" – "))
     responses = [
         (c, analysis.response_days(c.date, held))
@@ -508,13 +568,26 @@ def _pair_page(
         data_url=url_for("timeline.timeline_json", key=key),
         as_of=today(),
         charts=chart_list,
+        gap_unobserved=gap_unobserved,
+        silence_unobserved=silence_unobserved,
+        periods=periods,
+        period_values=period[0],
+        period_errors=period[1],
+        schedule_values=schedule_values,
+        schedule_errors=schedule[1],
+        month_names=[(str(n), calendar.month_name[n]) for n in range(1, 13)],
+        assessments=assessment_store.list_line(session, key),
+        this_month=this_month,
+        this_month_label=assessing.month_label(this_month),
+        assessment=assessment_store.get_assessment(session, key, this_month),
+        date_hint=DATE_HINT,
     )
 
 
 @bp.post("/pairs/<key>/alert")
 def pair_alert(key: str) -> tuple[str, int] | BaseResponse:
     """Set the silence alert thresholds of one pair."""
-    row, mode = _stored_pair(key)
+    row, mode = stored_pair(key)
     data = {k: (v.strip() or None) for k, v in request.form.items() if k in ("warn_factor", "alarm_days")}
     try:
         item = PairAlertUpdate.model_validate({k: v for k, v in data.items() if v is not None})
@@ -532,7 +605,7 @@ def pair_alert(key: str) -> tuple[str, int] | BaseResponse:
 @bp.post("/pairs/<key>/archive")
 def archive_pair(key: str) -> BaseResponse:
     """Take a line off the board and the alert counts (its data stays), or put it back (``restore=1``)."""
-    row, _ = _stored_pair(key)
+    row, _ = stored_pair(key)
     restore = request.form.get("restore") == "1"
     alerts.set_archived(get_session(), key, archived=not restore)
     if restore:

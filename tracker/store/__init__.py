@@ -2,7 +2,8 @@
 
 ``events`` reads contact events; ``writes`` is the one write path of events (form, API, CSV
 import and seeds share it) with their history; ``people`` manages officials, posts and tenures;
-``context`` context events; ``alerts`` the pairs' alert thresholds. Functions take the session
+``context`` context events; ``alerts`` the pairs' alert thresholds; ``assessments`` monthly
+assessments of lines; ``rhythms`` pairs' expected schedules and unobserved periods. Functions take the session
 first and their other arguments by keyword; a write commits or, on any error, writes nothing.
 """
 

@@ -3,9 +3,10 @@
 The file is JSON Lines (gzipped when its name ends in ``.gz``): a header line (format, schema
 revision, when), then one line per row of every table — events (deleted ones too), sources,
 officials and their spellings, posts and their wordings, tenures, context events, alert
-thresholds, history and audit entries, users. Secrets stay out: users come without their
-password (an admin sets a new one), API tokens are not kept, and watches come without their
-webhooks (address and secret: set them again on the watch's page). The rows are read in one
+thresholds, expected schedules, unobserved periods, monthly assessments, history and audit
+entries, users. Secrets stay out: users come without their password (an admin sets a new one),
+API tokens are not kept, and watches come without their webhooks (address and secret: set them
+again on the watch's page). The rows are read in one
 transaction, so a backup taken while others write is consistent ("online"); on SQLite the
 writers are not blocked meanwhile (WAL).
 """
