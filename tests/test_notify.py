@@ -615,3 +615,14 @@ def test_a_watch_label_is_shown_as_text(app: Flask, client: FlaskClient) -> None
         page = client.get(path).get_data(as_text=True)
         assert "<script>alert(1)" not in page and "<b onmouseover" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_narrowed_alerts_feed_keeps_that_lines_assessments(seeded: Flask, client: FlaskClient) -> None:
+    key = _lane_key(seeded, CHAIRMEN)
+    body = {"line": key, "month": "2026-11", "arrow": "deteriorated", "reason": "no call since May 2022"}
+    assert client.post("/api/assessments", json=body).status_code == 201
+    assert "no call since May 2022" in client.get(f"/feeds/alerts.atom?pair={key}").get_data(as_text=True)
+    assert "no call since May 2022" in client.get("/feeds/alerts.atom?dyad=United States – Russia").get_data(
+        as_text=True
+    )
+    assert "no call since May 2022" not in client.get("/feeds/alerts.atom?pair=p9-p99").get_data(as_text=True)
