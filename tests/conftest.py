@@ -16,11 +16,16 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import settings
 from sqlmodel import SQLModel
 
 from tests.helpers import AS_OF, EDITOR_TOKEN, POSTGRES_URL, add_editor, log_in
 from tracker import create_app
 from tracker.db import create_schema, get_engine
+
+# Machines here are shared: a property test is judged by what it finds, not by how fast a case ran.
+settings.register_profile("shared-machine", deadline=None)
+settings.load_profile("shared-machine")
 
 
 def database_url(tmp_path: Path) -> str:
