@@ -83,16 +83,14 @@ def _events(session: Session, mode: str, keys: Collection[str] | None) -> Iterat
         .order_by(key, col(ContactEvent.date), col(ContactEvent.id))
     )
     if keys is None:
-        yield from (LaneEvent(*r) for r in session.execute(stmt))
+        yield from (LaneEvent(*r) for r in session.execute(stmt, execution_options={"yield_per": 2000}))
         return
     chosen = sorted(keys)
-    for start in range(0, len(chosen), _LANES_READ):
-        part = chosen[start : start + _LANES_READ]
-        yield from (LaneEvent(*r) for r in session.execute(stmt.where(key.in_(part))))
-
-
-#: Lanes read per statement (their events are held at once: a few dozen lanes keep that small).
-_LANES_READ = 40
+    for start in range(0, len(chosen), 500):
+        part = chosen[start : start + 500]
+        # read a batch of rows at a time: a large import's lanes hold every event it added
+        found = session.execute(stmt.where(key.in_(part)), execution_options={"yield_per": 2000})
+        yield from (LaneEvent(*r) for r in found)
 
 
 def _json(value: Any) -> Any:

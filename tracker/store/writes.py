@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -147,13 +148,14 @@ class ItemPlan:
     action: Literal["add", "skip", "corroborate"] = "add"
     target_event: int | None = None  # corroborate or skip: the recorded event
     target_item: int | None = None  # corroborate: an earlier item of the batch
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
     pair_key: str = field(init=False)
     lane_key: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.pair_key = person_pair_key(self.official_a, self.official_b)
-        self.lane_key = lane_key(self.official_a, self.post_a, self.official_b, self.post_b)
+        # one string per key, shared by the items of a pair (a large import holds many items)
+        self.pair_key = sys.intern(person_pair_key(self.official_a, self.official_b))
+        self.lane_key = sys.intern(lane_key(self.official_a, self.post_a, self.official_b, self.post_b))
 
 
 @dataclass
@@ -404,7 +406,7 @@ class _Planner:
                 warning = self.reg.book.outside_tenure(official, post, item.date)
                 if warning:
                     person = self.reg.directory.people.get(official)
-                    planned.warnings.append(f"{person.name if person else official}: {warning}")
+                    planned.warnings += (f"{person.name if person else official}: {warning}",)
         return planned
 
 
