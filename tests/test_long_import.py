@@ -8,6 +8,7 @@ succeed: no "database is locked", no 500, nothing lost, the import complete.
 from __future__ import annotations
 
 import fcntl
+import gc
 import io
 import re
 import threading
@@ -24,6 +25,7 @@ from werkzeug.test import TestResponse, encode_multipart
 from benchmarks import synthetic
 from tests.helpers import EDITOR_TOKEN, EXAMPLE_EVENT, POSTGRES_URL, log_in
 from tracker.db import get_engine, get_session
+from tracker.importing import uncollected
 from tracker.store import events as stored
 
 
@@ -171,3 +173,15 @@ def test_sqlite_waits_rather_than_failing_on_a_busy_database(app: Flask) -> None
         with engine.connect() as connection:
             timeout = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
     assert timeout is not None and timeout >= 30_000
+
+
+def test_the_collector_is_restored_when_the_last_of_overlapping_imports_ends() -> None:
+    before = gc.get_threshold()
+    first, second = uncollected(), uncollected()
+    first.__enter__()
+    second.__enter__()
+    assert gc.get_threshold()[1] > before[1]
+    first.__exit__(None, None, None)  # the first import ends while the second still runs
+    assert gc.get_threshold()[1] > before[1]
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before

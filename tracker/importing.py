@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -116,20 +117,33 @@ def choices_from(decisions: Mapping[str, str]) -> writes.Choices:
     return writes.Choices(new=new, use=use)
 
 
+_collector_lock = threading.Lock()
+_collector_paused: list[tuple[int, int, int]] = []  # the thresholds to restore, while imports run
+
+
 @contextmanager
 def uncollected() -> Iterator[None]:
     """Collect only young objects while a large file is checked or imported.
 
     A file's rows live until it is imported, and the cycle collector's older generations would
     walk all of them again and again as the import allocates (a third of an import's time at
-    100,000 rows); the youngest generation still frees short-lived cycles as usual.
+    100,000 rows); the youngest generation still frees short-lived cycles as usual. Imports in
+    several threads at once restore the collector when the last one ends.
     """
-    thresholds = gc.get_threshold()
-    gc.set_threshold(thresholds[0], 1_000_000_000, thresholds[2])
+    with _collector_lock:
+        if not _collector_paused:
+            thresholds = gc.get_threshold()
+            gc.set_threshold(thresholds[0], 1_000_000_000, thresholds[2])
+            _collector_paused.append(thresholds)
+        else:
+            _collector_paused.append(_collector_paused[0])
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
+        with _collector_lock:
+            restore = _collector_paused.pop()
+            if not _collector_paused:
+                gc.set_threshold(*restore)
 
 
 def check_file(session: Session, data: bytes, choices: writes.Choices | None = None) -> CheckedFile:
