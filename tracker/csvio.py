@@ -152,7 +152,11 @@ def _read(
     keep = [k != "id" or "id" in model.model_fields for k in header]
     blank_is_none = [k in _BLANK_IS_NONE for k in header]
     share = [k not in _UNIQUE_COLUMNS for k in header]
-    validate = model.model_validate
+    # pydantic's validator itself: SQLModel's ``model_validate`` copies each row's fields into a
+    # second dict, which only table models need
+    validate = (
+        model.model_validate if hasattr(model, "__table__") else model.__pydantic_validator__.validate_python
+    )
     # the same few names, roles, countries, dates and words fill most cells: one string each
     # (a row holds references instead of copies, so a large file takes far less memory)
     shared: dict[str, str] = {}
