@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import html
 import http.client
 import json
 import os
@@ -283,6 +284,88 @@ def bench_import(url: str, path: Path, n: int, repeat: int) -> Result:
     )
 
 
+WEB_USER = ("benchmark", "benchmark-password")
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    if not found:
+        raise RuntimeError("no CSRF token on the page")
+    return found.group(1)
+
+
+def web_import(url: str, path: Path, uploads: Path) -> tuple[float, float]:
+    """Upload ``path`` at ``/import`` and confirm its preview through gunicorn, into a fresh database.
+
+    Returns the seconds of the preview and of the confirmation (every close name recorded as new).
+    """
+    import requests  # a development dependency, as the benchmarks are
+
+    fresh_database(url)
+    env = dict(
+        tracker_env(url),
+        # the synthetic rows carry long summaries: 1e5 of them are larger than the default 20 MiB limit
+        FLASK_MAX_CONTENT_LENGTH=str(max(20 * MIB, 2 * path.stat().st_size)),
+        FLASK_IMPORT_FOLDER=str(uploads),
+    )
+    name, password = WEB_USER
+    subprocess.run(
+        flask(url, "create-user", name, "--role", "editor", "--password-stdin"),
+        env=env,
+        input=password + "\n",
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+    with gunicorn("tracker:create_app()", env) as port, requests.Session() as web:
+        base = f"http://127.0.0.1:{port}"
+        token = _csrf(web.get(f"{base}/login").text)
+        logged = web.post(
+            f"{base}/login", data={"name": name, "password": password, "csrf_token": token, "next": ""}
+        )
+        token = _csrf(web.get(f"{base}/import").text)
+        if "/login" in logged.url:
+            raise RuntimeError("the benchmark user could not log in")
+        started = time.perf_counter()
+        with path.open("rb") as f:
+            shown = web.post(f"{base}/import", data={"csrf_token": token}, files={"file": ("events.csv", f)})
+        preview = time.perf_counter() - started
+        if shown.status_code != 200:
+            raise RuntimeError(f"the preview answered {shown.status_code}: {shown.text[:500]}")
+        action = re.search(r'action="(/import/[A-Za-z0-9_-]+)"', shown.text)
+        fingerprint = re.search(r'name="fingerprint" value="([0-9a-f]+)"', shown.text)
+        if not action or not fingerprint:
+            raise RuntimeError("the preview has no confirm form")
+        form = {"csrf_token": _csrf(shown.text), "fingerprint": fingerprint.group(1)}
+        for key in set(re.findall(r'name="(name:[^"]+)" value="new"', shown.text)):
+            form[html.unescape(key)] = "new"
+        started = time.perf_counter()
+        done = web.post(f"{base}{action.group(1)}", data=form, allow_redirects=False)
+        confirm = time.perf_counter() - started
+        if done.status_code != 303:
+            raise RuntimeError(f"the confirmation answered {done.status_code}: {done.text[:500]}")
+    return preview, confirm
+
+
+def bench_web_import(url: str, path: Path, n: int, repeat: int, uploads: Path) -> Result:
+    times: dict[str, list[float]] = {"preview": [], "confirm": [], "baseline": []}
+    for _ in range(repeat):
+        preview, confirm = web_import(url, path, uploads)
+        times["preview"].append(preview)
+        times["confirm"].append(confirm)
+        started = time.perf_counter()
+        executemany_baseline(path)
+        times["baseline"].append(time.perf_counter() - started)
+    m = medians(times)
+    return Result(
+        f"web import {size_label(n)} (preview + confirm)",
+        f"{seconds(m['preview'])} + {seconds(m['confirm'])}",
+        f"sqlite3 executemany {seconds(m['baseline'])}",
+        (m["preview"] + m["confirm"]) / m["baseline"],
+        f"through gunicorn; {path.stat().st_size / MIB:.0f} MiB upload",
+    )
+
+
 def export_baseline(url: str) -> Callable[[], object]:
     """``sqlite3 -csv`` of the export's join (SQLite), or the join through SQLAlchemy and ``csv.writer``."""
     if url.startswith("sqlite:///") and shutil.which("sqlite3"):
@@ -493,6 +576,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--import-max", type=int, default=100_000, metavar="N", help="largest size imported in full"
     )
+    parser.add_argument(
+        "--import-only",
+        action="store_true",
+        help="only the import rows: flask import-csv and the web import (preview + confirm), no pages",
+    )
     return parser.parse_args(argv)
 
 
@@ -522,6 +610,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if n <= args.import_max:
                 progress(f"importing {n:,} rows ({repeat} run(s)) ...")
                 results.append(bench_import(url, csv_path, n, repeat))
+                progress(f"importing {n:,} rows through the web ({repeat} run(s)) ...")
+                results.append(bench_web_import(url, csv_path, n, repeat, Path(tmp) / "uploads"))
+                if args.import_only:
+                    continue
+            elif args.import_only:
+                continue
             else:
                 progress(f"importing {n:,} rows once (over --import-max: not timed) ...")
                 import_csv(url, csv_path)
@@ -534,7 +628,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     results.append(bench_plotly(port))
                 if args.wrk and n == 10_000:
                     results.extend(bench_wrk(port, env, n, args.wrk))
-    results.extend(page_results(pages))
+    if pages:
+        results.extend(page_results(pages))
     say(table(results))
     say()
     say(f"ratio = measured / baseline, both timed in this run; total {time.perf_counter() - started:.0f} s")

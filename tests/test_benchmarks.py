@@ -11,6 +11,7 @@ from benchmarks.__main__ import main
 
 EXPECTED = (
     "import-csv, 200 rows",
+    "web import 200 (preview + confirm)",
     "GET /events.csv, 200 rows",
     "plotly.js over the wire (gzip accepted)",
     "GET /, 200 events",
@@ -33,3 +34,12 @@ def test_quick_benchmark_prints_every_row(tmp_path: Path, capsys: pytest.Capture
     assert text.count("\n| ") == len(EXPECTED) + 1  # header and one line per benchmark
     for name in EXPECTED:
         assert f"| {name} |" in text
+
+
+def test_import_only_prints_the_import_rows_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--quick", "--sizes", "200", "--repeat", "1", "--import-only"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if re.search(r"  \d+\.\d\dx  ", line)]
+    assert [row.split("  ")[0] for row in rows] == [
+        "import-csv, 200 rows",
+        "web import 200 (preview + confirm)",
+    ]

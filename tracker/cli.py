@@ -20,7 +20,7 @@ from tracker.api.views import draft_items
 from tracker.clock import today
 from tracker.csvio import RowError
 from tracker.db import current_revision, get_engine, get_session, upgrade_database, write_lock
-from tracker.importing import check_file, choices_from, count, import_rows
+from tracker.importing import choices_from, count, import_rows, plan_file, read_file
 from tracker.store import BatchError, InputError, backup, context, drafts, events, users, writes
 from tracker.store.maintenance import tidy
 from tracker.store.reference import ReferenceReport, load_reference
@@ -163,10 +163,10 @@ def import_csv_command(file: IO[bytes], dry_run: bool, new_names: str) -> None:
     """
     name = getattr(file, "name", "FILE")
     session = get_session()
-    data = file.read()
-    # checked and imported under the write lock, so no other write makes the plan stale
+    read = read_file(file.read())  # reading needs no lock: other writes go on meanwhile
+    # planned and imported under the write lock, so no other write makes the plan stale
     with write_lock(session):
-        checked = check_file(session, data)
+        checked = plan_file(session, read)
         if checked.errors:
             _fail(checked.errors, name)
         choices = None
@@ -188,7 +188,7 @@ def import_csv_command(file: IO[bytes], dry_run: bool, new_names: str) -> None:
                 n.key: "new" if new_names == "new" else f"use:{n.closest}" for n in checked.plan.undecided
             }
             choices = choices_from(decisions)
-            checked = check_file(session, data, choices)
+            checked = plan_file(session, read, choices)
         plan = checked.plan
         for matched in plan.matched:
             click.echo(f"read {matched.kind} {matched.name!r} as {matched.decision!r}")

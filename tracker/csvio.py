@@ -110,8 +110,17 @@ class RowError:
 
 
 def _read(
-    stream: IO[str], model: type[SQLModel], columns: tuple[str, ...], optional: tuple[str, ...]
+    stream: IO[str],
+    model: type[SQLModel],
+    columns: tuple[str, ...],
+    optional: tuple[str, ...],
+    *,
+    read_only: bool = False,
 ) -> tuple[list[tuple[int, object]], list[RowError]]:
+    """The valid rows of a file (with their lines) and every problem; ``read_only`` rows are never changed.
+
+    Read-only rows share one frozen set of the fields they set (assigning to one raises).
+    """
     reader = csv.reader(stream)
     try:
         header = next(reader)
@@ -140,6 +149,18 @@ def _read(
         return [], errors
     items: list[tuple[int, object]] = []
     line = reader.line_num
+    keep = [k != "id" or "id" in model.model_fields for k in header]
+    blank_is_none = [k in _BLANK_IS_NONE for k in header]
+    share = [k not in _UNIQUE_COLUMNS for k in header]
+    # pydantic's validator itself: SQLModel's ``model_validate`` copies each row's fields into a
+    # second dict, which only table models need
+    validate = (
+        model.model_validate if hasattr(model, "__table__") else model.__pydantic_validator__.validate_python
+    )
+    # the same few names, roles, countries, dates and words fill most cells: one string each
+    # (a row holds references instead of copies, so a large file takes far less memory)
+    shared: dict[str, str] = {}
+    fields_sets: dict[frozenset[str], frozenset[str]] = {}
     while True:
         start = line + 1
         try:
@@ -158,20 +179,38 @@ def _read(
         if len(cells) != len(header):
             errors.append(RowError(start, "", f"has {len(cells)} cells, the header has {len(header)}"))
             continue
-        record = {
-            k: restore(v)
-            for k, v in zip(header, cells, strict=True)
-            if k != "id" or "id" in model.model_fields
-        }
-        data = {k: (v if v.strip() else None) if k in _BLANK_IS_NONE else v for k, v in record.items()}
+        data: dict[str, str | None] = {}
+        for k, v, kept, none, shareable in zip(header, cells, keep, blank_is_none, share, strict=True):
+            if not kept:
+                continue
+            if v[:1] == "'":
+                v = restore(v)
+            if none and not v.strip():
+                data[k] = None
+            elif shareable and len(v) <= _SHARED_LENGTH:
+                data[k] = shared.setdefault(v, v)
+            else:
+                data[k] = v
         try:
-            items.append((start, model.model_validate(data)))
+            valid = validate(data)
         except ValidationError as exc:
+            record = {k: restore(v) for k, v in zip(header, cells, strict=True)}
             for column, message in field_errors(exc).items():
                 if column in _DATE_COLUMNS and message.startswith(_PYDANTIC_DATE_MESSAGES):
                     message = f"{record[column]!r} is not a date: write it as YYYY-MM-DD, e.g. 2022-05-19"
                 errors.append(RowError(start, column, message))
+            continue
+        if read_only:  # which fields a row set: pydantic keeps a set per instance, larger than the row
+            given = frozenset(valid.__pydantic_fields_set__)
+            object.__setattr__(valid, "__pydantic_fields_set__", fields_sets.setdefault(given, given))
+        items.append((start, valid))
     return items, errors
+
+
+#: Cells up to this long are shared between rows (names, roles, countries, dates, channels)...
+_SHARED_LENGTH = 80
+#: ... except in columns whose cells are all different.
+_UNIQUE_COLUMNS = ("id", "summary", "source_url", "description", "quote")
 
 
 _DATE_COLUMNS = ("date", "date_end", "source_date", "start", "end")
@@ -186,7 +225,7 @@ def read_events(stream: IO[str]) -> tuple[list[tuple[int, EventCreate]], list[Ro
     Returns the valid rows with their line numbers, and every problem found; callers write
     nothing unless the problems are none.
     """
-    items, errors = _read(stream, EventImport, COLUMNS, OPTIONAL_COLUMNS)
+    items, errors = _read(stream, EventImport, COLUMNS, OPTIONAL_COLUMNS, read_only=True)
     return [(n, e) for n, e in items if isinstance(e, EventCreate)], errors
 
 

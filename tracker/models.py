@@ -64,8 +64,12 @@ def _clean(value: object) -> object:
     return value.strip()
 
 
+#: An address that is surely http(s) with a host: the usual case, accepted without parsing.
+_PLAIN_WEB_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][^\s]*)?", re.IGNORECASE)
+
+
 def _check_url(value: str) -> str:
-    if value:
+    if value and not _PLAIN_WEB_ADDRESS.fullmatch(value):
         parts = urlparse(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError("must be a web address starting with http:// or https://")

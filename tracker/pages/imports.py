@@ -21,6 +21,8 @@ from tracker.importing import (
     drop_upload,
     import_rows,
     load_upload,
+    plan_file,
+    read_file,
     stash_upload,
 )
 from tracker.store.registry import registry
@@ -147,9 +149,11 @@ def confirm(token: str) -> tuple[str, int] | BaseResponse:
         return redirect(url_for("imports.import_form"), 303)
     data, filename = stashed
     session = get_session()
-    # checked again and imported under the write lock: no other write can change the plan in between
+    read = read_file(data)  # reading needs no lock: other writes go on meanwhile
+    del data
+    # planned again and imported under the write lock: no other write can change the plan in between
     with write_lock(session):
-        checked = check_file(session, data)
+        checked = plan_file(session, read)
         if checked.errors:
             drop_upload(token)
             return _form_page(problems=checked.errors, filename=filename, status=400)
@@ -171,7 +175,7 @@ def confirm(token: str) -> tuple[str, int] | BaseResponse:
             return _preview_page(token, filename, checked, notice=notice, status=400)
         choices = choices_from(decisions)
         if decisions:
-            checked = check_file(session, data, choices)
+            checked = plan_file(session, read, choices)
         result, problems = import_rows(session, checked, choices)
         if result is None:
             drop_upload(token)

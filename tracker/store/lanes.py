@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 
 from tracker import analysis
 from tracker.countries import dyad_label
-from tracker.db import transaction
+from tracker.db import insert_many, transaction
 from tracker.models import ContactEvent, LaneGap, LaneStat, Official
 from tracker.posts import PostBook
 from tracker.store.registry import forget, registry
@@ -83,11 +83,14 @@ def _events(session: Session, mode: str, keys: Collection[str] | None) -> Iterat
         .order_by(key, col(ContactEvent.date), col(ContactEvent.id))
     )
     if keys is None:
-        yield from (LaneEvent(*r) for r in session.execute(stmt))
+        yield from (LaneEvent(*r) for r in session.execute(stmt, execution_options={"yield_per": 2000}))
         return
     chosen = sorted(keys)
     for start in range(0, len(chosen), 500):
-        yield from (LaneEvent(*r) for r in session.execute(stmt.where(key.in_(chosen[start : start + 500]))))
+        part = chosen[start : start + 500]
+        # read a batch of rows at a time: a large import's lanes hold every event it added
+        found = session.execute(stmt.where(key.in_(part)), execution_options={"yield_per": 2000})
+        yield from (LaneEvent(*r) for r in found)
 
 
 def _json(value: Any) -> Any:
@@ -213,10 +216,11 @@ def refresh(
             stats_row, gaps = _lane_rows(mode, key, list(group), book)
             stats_rows.append(stats_row)
             gap_rows += gaps
-        if stats_rows:
-            session.execute(lane_table.insert(), stats_rows)
-        for start in range(0, len(gap_rows), 5000):
-            session.execute(gap_table.insert(), gap_rows[start : start + 5000])
+            if len(gap_rows) >= 5000:  # stored as they come: memory stays that of a few lanes
+                insert_many(session.connection(), gap_table, gap_rows)
+                gap_rows = []
+        insert_many(session.connection(), lane_table, stats_rows)
+        insert_many(session.connection(), gap_table, gap_rows)
         stored += len(stats_rows)
     session.flush()
     return stored
@@ -242,11 +246,16 @@ _BATCH = 2000
 
 
 def recompute_lanes(
-    session: Session, official_ids: Collection[int] | None = None, *, commit: bool = True
+    session: Session,
+    official_ids: Collection[int] | None = None,
+    *,
+    commit: bool = True,
+    stale: set[str] | None = None,
 ) -> int:
     """Bring the posts and lanes stored on events up to date with the tenures, posts and aliases.
 
-    Only the events of ``official_ids`` when given. Returns how many events changed lane.
+    Only the events of ``official_ids`` when given. Returns how many events changed lane. The
+    lanes concerned are refreshed, or, given a ``stale`` set, added to it for the caller to refresh.
     """
     forget(session)
     book = registry(session).book
@@ -298,7 +307,9 @@ def recompute_lanes(
         for start in range(0, len(changed), _BATCH):
             session.connection().execute(update, changed[start : start + _BATCH])
         lanes = {str(c["k"]) for c in changed} | {old for old in moved_from}
-        if lanes:
+        if stale is not None:
+            stale.update(lanes)
+        elif lanes:
             refresh(session, post=lanes)
     return len(changed)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -21,7 +22,7 @@ from flask import current_app, has_app_context
 from sqlmodel import Session, col
 
 from tracker import analysis, clock
-from tracker.db import transaction, write_lock
+from tracker.db import insert_many, transaction, write_lock
 from tracker.models import (
     EVENT_FIELDS,
     ContactEvent,
@@ -132,7 +133,7 @@ class NewName:
         return self.suggestions[0].name if self.suggestions else ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ItemPlan:
     """What writing one item does: ``add`` it, ``skip`` it (already recorded), or ``corroborate`` an event."""
 
@@ -147,15 +148,14 @@ class ItemPlan:
     action: Literal["add", "skip", "corroborate"] = "add"
     target_event: int | None = None  # corroborate or skip: the recorded event
     target_item: int | None = None  # corroborate: an earlier item of the batch
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
+    pair_key: str = field(init=False)
+    lane_key: str = field(init=False)
 
-    @property
-    def pair_key(self) -> str:
-        return person_pair_key(self.official_a, self.official_b)
-
-    @property
-    def lane_key(self) -> str:
-        return lane_key(self.official_a, self.post_a, self.official_b, self.post_b)
+    def __post_init__(self) -> None:
+        # one string per key, shared by the items of a pair (a large import holds many items)
+        self.pair_key = sys.intern(person_pair_key(self.official_a, self.official_b))
+        self.lane_key = sys.intern(lane_key(self.official_a, self.post_a, self.official_b, self.post_b))
 
 
 @dataclass
@@ -244,6 +244,18 @@ class _Planner:
         self._new_posts: dict[tuple[str, str], int] = {}
         self._new_tenures: set[tuple[int, int]] = set()
         self._countries: dict[int, str] = {}
+        # read once per plan, not once per item
+        self.today = clock.today()
+        self.reported_days = reported_days()
+        self._bounds: dict[tuple[dt.date, dt.date | None, str], tuple[dt.date, dt.date]] = {}
+
+    def bounds(self, item: EventCreate) -> tuple[dt.date, dt.date]:
+        """The earliest and latest day of an item (many items share a date: worked out once each)."""
+        key = (item.date, item.date_end, str(item.date_precision))
+        found = self._bounds.get(key)
+        if found is None:
+            found = self._bounds[key] = analysis.date_bounds(*key, reported_days=self.reported_days)
+        return found
 
     # --- sides ---
 
@@ -367,7 +379,7 @@ class _Planner:
     # --- items ---
 
     def item(self, index: int, item: EventCreate) -> ItemPlan:
-        today = clock.today()
+        today = self.today
         problems: dict[str, str] = {}
         for name in ("date", "date_end"):
             value = getattr(item, name)
@@ -387,16 +399,14 @@ class _Planner:
         if asked:
             raise UnknownName(asked)
         assert a is not None and b is not None
-        earliest, latest = analysis.date_bounds(
-            item.date, item.date_end, item.date_precision, reported_days=reported_days()
-        )
+        earliest, latest = self.bounds(item)
         planned = ItemPlan(index, item, a, b, post_a, post_b, earliest, latest)
         for official, post in ((a, post_a), (b, post_b)):
             if official > 0 and post is not None and post > 0:
                 warning = self.reg.book.outside_tenure(official, post, item.date)
                 if warning:
                     person = self.reg.directory.people.get(official)
-                    planned.warnings.append(f"{person.name if person else official}: {warning}")
+                    planned.warnings += (f"{person.name if person else official}: {warning}",)
         return planned
 
 
@@ -541,8 +551,12 @@ def plan_events(
                 for other in moved:
                     other.action, other.target_item = "corroborate", p.index
                 followers.setdefault(p.index, []).extend(moved)
-                for planned in batch_by_pair.values():
-                    planned.remove(earlier_item)
+                earlier_keys = [earlier_item.pair_key] + (
+                    [earlier_item.lane_key] if _is_post_lane(earlier_item) else []
+                )
+                for key in earlier_keys:
+                    if key in batch_by_pair:
+                        batch_by_pair[key].remove(earlier_item)
                 if seen.get(_same(earlier_item)) is earlier_item:
                     del seen[_same(earlier_item)]
         if not batch and choices.corroborates is not None:
@@ -604,12 +618,28 @@ class _Batch:
         del self.plans[number]
         self.order.pop(bisect.bisect_left(self.order, (p.earliest, number)))
 
-    def near(self, earliest: dt.date, latest: dt.date) -> list[ItemPlan]:
-        """The items that start no later than ``latest`` and may end on or after ``earliest``, in planning order."""
+    def first(self, p: ItemPlan, *, not_with_id: bool) -> ItemPlan | None:
+        """The first planned of the items that can be the same contact as ``p``: dates that can
+        overlap and compatible statuses (``not_with_id``: none that carries an id)."""
+        earliest, latest = p.earliest, p.latest
         start = earliest - self.widest if earliest - dt.date.min > self.widest else dt.date.min
         lo = bisect.bisect_left(self.order, (start, -1))
         hi = bisect.bisect_right(self.order, (latest, len(self.sequence)))
-        return [self.plans[number] for _, number in sorted(self.order[lo:hi], key=lambda e: e[1])]
+        status = str(p.item.status)
+        plans = self.plans
+        best: int | None = None
+        for _, number in self.order[lo:hi]:
+            if best is not None and number > best:
+                continue
+            other = plans[number]
+            if other.latest < earliest or other.earliest > latest:
+                continue
+            if not _compatible(str(other.item.status), status):
+                continue
+            if not_with_id and getattr(other.item, "id", None) is not None:
+                continue
+            best = number
+        return None if best is None else plans[best]
 
 
 def _width(p: ItemPlan) -> int:
@@ -640,15 +670,9 @@ def _overlapping_item(p: ItemPlan, keys: list[str], by_pair: Mapping[str, _Batch
     both_ids = getattr(p.item, "id", None) is not None
     for key in keys:
         group = by_pair.get(key)
-        for other in group.near(p.earliest, p.latest) if group is not None else ():
-            if both_ids and getattr(other.item, "id", None) is not None:
-                continue
-            if (
-                other.earliest <= p.latest
-                and other.latest >= p.earliest
-                and _compatible(str(other.item.status), str(p.item.status))
-            ):
-                return other
+        found = group.first(p, not_with_id=both_ids) if group is not None else None
+        if found is not None:
+            return found
     return None
 
 
@@ -731,6 +755,9 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
         )
     with transaction(session):
         officials, _posts, touched = _create_identities(session, plan, choices)
+        stale: set[str] = set()
+        if touched:  # recorded events follow the new tenures (the events added below are laned with them)
+            recompute_lanes(session, touched, commit=False, stale=stale)
         reg = registry(session)
         people = {o.id: o for o in session.execute(sa.select(Official)).scalars()}
         now = utcnow()
@@ -746,43 +773,68 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
             if explicit[-1] and want is not None:
                 used_ids.add(want)
 
-        def event_values(p: ItemPlan, event_id: int) -> dict[str, Any]:
+        base_fields = tuple(EventBase.model_fields)
+        #: (official a, official b) -> their records, pair key and who each is as an initiator
+        sides: dict[tuple[int, int], tuple[Official, Official, str, dict[str, int]]] = {}
+
+        def sides_of(p: ItemPlan) -> tuple[int, int, Official, Official, str, dict[str, int]]:
             a_id, b_id = officials.get(p.official_a, p.official_a), officials.get(p.official_b, p.official_b)
-            a, b = people[a_id], people[b_id]
-            values: dict[str, Any] = {name: getattr(p.item, name) for name in EventBase.model_fields}
+            found = sides.get((a_id, b_id))
+            if found is None:
+                a, b = people[a_id], people[b_id]
+                initiators = {name_key(a.name): a_id, name_key(b.name): b_id}
+                found = sides[(a_id, b_id)] = (a, b, person_pair_key(a_id, b_id), initiators)
+            return (a_id, b_id, *found)
+
+        def event_values(p: ItemPlan, event_id: int) -> dict[str, Any]:
+            a_id, b_id, a, b, pair, initiators = sides_of(p)
+            item = p.item
+            values: dict[str, Any] = {name: getattr(item, name) for name in base_fields}
+            lane = reg.book.lane(_SidedItem(a_id, b_id, item, a.country, b.country))
             values.update(
                 id=event_id,
                 official_a_id=a_id,
                 official_b_id=b_id,
-                pair_key=person_pair_key(a_id, b_id),
-                initiated_by_id={name_key(a.name): a_id, name_key(b.name): b_id}.get(
-                    name_key(p.item.initiated_by)
-                ),
+                pair_key=pair,
+                initiated_by_id=initiators.get(name_key(item.initiated_by)),
                 earliest=p.earliest,
                 mid=analysis.middle(p.earliest, p.latest),
                 latest=p.latest,
                 created_at=now,
                 updated_at=now,
                 deleted_at=None,
+                version=1,
+                post_a_id=lane.post_a_id,
+                post_b_id=lane.post_b_id,
+                lane_key=lane.key,
+                date_precision=str(values["date_precision"]),
+                channel=str(values["channel"]),
+                status=str(values["status"]),
             )
-            lane = reg.book.lane(_SidedItem(a_id, b_id, p.item, a.country, b.country))
-            values.update(post_a_id=lane.post_a_id, post_b_id=lane.post_b_id, lane_key=lane.key)
-            for name in ("date_precision", "channel", "status"):
-                values[name] = str(values[name])
             lane_keys.add(lane.key)
-            pair_keys.add(values["pair_key"])
+            pair_keys.add(pair)
             return values
 
-        def created(p: ItemPlan, event_id: int) -> dict[str, Any]:
-            a = people[officials.get(p.official_a, p.official_a)]
-            b = people[officials.get(p.official_b, p.official_b)]
-            changes = {k: ["", v] for k, v in _stored_text(p.item, a, b).items() if v}
+        changed_by = actor(by)
+
+        def created(values: Mapping[str, Any]) -> dict[str, Any]:
+            """The "created" history row of an event: each field's text as stored (``_stored_text``)."""
+            a, b = people[values["official_a_id"]], people[values["official_b_id"]]
+            initiator = values["initiated_by_id"]
+            text = {name: as_text(values[name]) for name in base_fields}
+            text.update(
+                official_a=a.name,
+                country_a=a.country,
+                official_b=b.name,
+                country_b=b.country,
+                initiated_by=a.name if initiator == a.id else b.name if initiator == b.id else "",
+            )
             return {
-                "event_id": event_id,
+                "event_id": values["id"],
                 "changed_at": now,
-                "changed_by": actor(by),
+                "changed_by": changed_by,
                 "action": "created",
-                "changes": changes,
+                "changes": {k: ["", text[k]] for k in EVENT_FIELDS if text[k]},
             }
 
         # Rows are built and stored a chunk at a time (memory stays that of a chunk), those with
@@ -794,7 +846,7 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
             (p, want) for p, want, e in zip(adding, wanted, explicit, strict=True) if e and want is not None
         ]
         for chunk in _chunks(given):
-            connection.execute(events_table.insert(), [event_values(p, want) for p, want in chunk])
+            insert_many(connection, events_table, [event_values(p, want) for p, want in chunk])
         if given:
             _advance_id_sequence(session)
         fresh = iter(_next_event_ids(session, len(adding) - len(given)) if len(adding) > len(given) else [])
@@ -803,10 +855,9 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
         ]
         id_of_item = {p.index: event_id for p, event_id in zip(adding, ids, strict=True)}
         for chunk in _chunks(list(zip(adding, ids, explicit, strict=True))):
-            rows = [event_values(p, event_id) for p, event_id, e in chunk if not e]
-            if rows:
-                connection.execute(events_table.insert(), rows)
-            connection.execute(history_table.insert(), [created(p, event_id) for p, event_id, _ in chunk])
+            rows = [(event_values(p, event_id), e) for p, event_id, e in chunk]
+            insert_many(connection, events_table, [values for values, e in rows if not e])
+            insert_many(connection, history_table, [created(values) for values, _ in rows])
         history: list[dict[str, Any]] = []
         sources: list[dict[str, Any]] = []
         for p in plan.of("corroborate"):
@@ -834,18 +885,16 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
                 {
                     "event_id": event_id,
                     "changed_at": now,
-                    "changed_by": actor(by),
+                    "changed_by": changed_by,
                     "action": "corroborated",
                     "changes": {"source": ["", item.source_url or item.source_publisher or "(no address)"]},
                 }
             )
         if sources:
-            connection.execute(_table(EventSource).insert(), sources)
+            insert_many(connection, _table(EventSource), sources)
         if history:
-            connection.execute(history_table.insert(), history)
-        if touched:
-            recompute_lanes(session, touched, commit=False)
-        lanes.refresh(session, post=lane_keys, person=pair_keys)
+            insert_many(connection, history_table, history)
+        lanes.refresh(session, post=lane_keys | stale, person=pair_keys)
         result.added = [id_of_item[p.index] for p in adding]
     result.existing = [p.index for p in plan.of("skip")]
     result.corroborating = [p.index for p in plan.of("corroborate")]
