@@ -530,9 +530,23 @@ def plan_events(
         keys = [p.pair_key] + ([p.lane_key] if _is_post_lane(p) else [])
         candidate = None if choices.separate else _overlapping(p, keys, recorded)
         if candidate is not None:
+            if batch:
+                # a report already recorded with any contact it may be (a file imported again) is skipped;
+                # so is one without an address where such a report is recorded: it would add nothing
+                holder = next(
+                    (
+                        s
+                        for s in [candidate, *_overlaps(p, keys, recorded)]
+                        if item.source_url in {s.source_url, *urls.get(s.id, set())}
+                    ),
+                    None,
+                )
+                if holder is not None:
+                    p.action, p.target_event = "skip", holder.id
+                    continue
             if batch or choices.corroborates == candidate.id:
                 known_urls = {candidate.source_url, *urls.get(candidate.id, set())}
-                if batch and item.source_url and item.source_url in known_urls:
+                if batch and item.source_url in known_urls:
                     p.action, p.target_event = "skip", candidate.id
                 else:
                     p.action, p.target_event = "corroborate", candidate.id
@@ -541,7 +555,11 @@ def plan_events(
             continue
         if batch and not choices.separate:
             earlier_item = _overlapping_item(p, keys, batch_by_pair)
-            if earlier_item is not None and _width(p) >= _width(earlier_item):
+            if earlier_item is not None and (
+                _width(p) >= _width(earlier_item)
+                # the more exact report becomes the event only if every report of it can be that day
+                or not all(_can_overlap(p, other) for other in followers.get(earlier_item.index, []))
+            ):
                 p.action, p.target_item = "corroborate", earlier_item.index
                 followers.setdefault(earlier_item.index, []).append(p)
                 continue
@@ -642,6 +660,11 @@ class _Batch:
         return None if best is None else plans[best]
 
 
+def _can_overlap(a: ItemPlan, b: ItemPlan) -> bool:
+    """Whether two items' dates can be the same day."""
+    return a.earliest <= b.latest and b.earliest <= a.latest
+
+
 def _width(p: ItemPlan) -> int:
     """How many days an item's date leaves open (0 for an exact day)."""
     return (p.latest - p.earliest).days
@@ -651,14 +674,20 @@ def _is_post_lane(p: ItemPlan) -> bool:
     return p.post_a is not None and p.post_b is not None and p.post_a != p.post_b
 
 
-def _overlapping(p: ItemPlan, keys: list[str], by_pair: Mapping[str, _Recorded]) -> _Stored | None:
-    """The recorded contact (not deleted) of the same pair, on dates that can overlap, closest first."""
+def _overlaps(p: ItemPlan, keys: list[str], by_pair: Mapping[str, _Recorded]) -> list[_Stored]:
+    """The recorded contacts (not deleted) of the same pair, on dates that can overlap."""
     found: list[_Stored] = []
     for key in keys:
         group = by_pair.get(key)
         for s in group.near(p.earliest, p.latest) if group is not None else ():
             if not s.deleted and s.latest >= p.earliest and _compatible(s.status, str(p.item.status)):
                 found.append(s)
+    return found
+
+
+def _overlapping(p: ItemPlan, keys: list[str], by_pair: Mapping[str, _Recorded]) -> _Stored | None:
+    """The recorded contact (not deleted) of the same pair, on dates that can overlap, closest first."""
+    found = _overlaps(p, keys, by_pair)
     if not found:
         return None
     middle = p.earliest + (p.latest - p.earliest) / 2
