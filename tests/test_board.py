@@ -94,6 +94,54 @@ def test_a_crowded_window_is_counted_per_stretch_of_days_until_zoomed_in(
     assert near["layout"]["meta"]["detail"] is True and marker_ids(near) == {3, 4, 5}
 
 
+def _counted(fig: dict[str, Any]) -> int:
+    bins = [t for t in fig["data"] if (t.get("meta") or {}).get("kind") == "bins"]
+    return sum(int(re.search(r"(\d+) events?:", h).group(1)) for t in bins for h in t["hovertext"])  # type: ignore[union-attr]
+
+
+def test_a_wide_crowded_window_is_counted_per_calendar_months_from_the_stored_counts(
+    seeded: Flask, client: FlaskClient
+) -> None:
+    seeded.config["TIMELINE_DETAIL_LIMIT"] = 3
+    wide = client.get("/timeline.json?start=1990-01-01&end=2026-11-30").get_json()
+    assert wide["layout"]["meta"]["detail"] is False
+    assert wide["layout"]["meta"]["bin_label"] == "4 months"
+    spans = [
+        tuple(c[1:])
+        for t in wide["data"]
+        if (t.get("meta") or {}).get("kind") == "bins"
+        for c in t["customdata"]
+    ]
+    assert spans and all(lo[8:] == "01" and int(lo[5:7]) % 4 == 1 for lo, _ in spans)
+    assert ("2022-01-01", "2022-04-30") in spans and ("2022-05-01", "2022-08-31") in spans
+    assert _counted(wide) == 5
+    # a write brings the stored counts up to date at once
+    client.post("/events/new", data=valid_form(date="2024-06-01", source_date="2024-06-02"))
+    assert _counted(client.get("/timeline.json?start=1990-01-01&end=2026-11-30").get_json()) == 6
+    client.post("/events/1/delete")
+    assert _counted(client.get("/timeline.json?start=1990-01-01&end=2026-11-30").get_json()) == 5
+
+
+def test_the_held_contacts_per_month_from_stored_counts_match_a_count_of_the_events(
+    seeded: Flask, client: FlaskClient
+) -> None:
+    client.post("/events/new", data=valid_form(date="2022-05-30", source_date="2022-06-02"))
+    with seeded.app_context():
+        session = get_session()
+        counted = events.counts_per_month(session, flt=None, lanes="post")
+    chart = figure(client.get("/").get_data(as_text=True), "frequency-chart")
+    drawn: dict[str, int] = {}
+    for trace in chart["data"]:
+        for x, n in zip(trace["x"], trace["y"], strict=True):
+            if n:
+                drawn[x[:7]] = drawn.get(x[:7], 0) + n
+    per_month: dict[str, int] = {}
+    for _, year, month, n in counted:
+        per_month[f"{year:04d}-{month:02d}"] = per_month.get(f"{year:04d}-{month:02d}", 0) + n
+    assert drawn == per_month
+    assert drawn["2022-05"] == 3
+
+
 def test_the_page_carries_the_address_of_its_windows_with_its_filters(
     seeded: Flask, client: FlaskClient
 ) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from flask import (
     Blueprint,
@@ -20,6 +20,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -46,6 +47,8 @@ PERIODS = analysis.PERIODS
 FREQUENCY_VIEWS = ("pair", "status")
 #: A window holding more events than this (``TIMELINE_DETAIL_LIMIT``) is drawn as counts per stretch of days.
 DETAIL_LIMIT = 2000
+#: From how many days per stretch a crowded window is counted per calendar month (or months) instead.
+MONTH_BIN_DAYS = 28
 #: The most gaps a window draws (the longest first).
 GAP_LIMIT = 1500
 #: How many lanes the frequency chart shows one by one; the others are summed.
@@ -164,8 +167,8 @@ def window_figure(
     start, end = window.start - margin, window.end + margin
     limit = int(current_app.config.get("TIMELINE_DETAIL_LIMIT", DETAIL_LIMIT))
     markers: Sequence[Any] | None = None
-    bins = None
-    bin_days = 1
+    bins: list[drawing.Bin] | None = None
+    bin_label = ""
     if not keys:
         gaps: list[tuple[str, analysis.Gap, dt.date, dt.date]] = []
     elif flt.active:
@@ -181,16 +184,34 @@ def window_figure(
             markers = [_marker(e) for e in drawn]
         else:
             bin_days = _bin_days(window)
-            bins = _count_bins(drawn, window, bin_days)
+            bins = drawing.day_bins(_count_bins(drawn, window, bin_days), window.start, bin_days)
+            bin_label = f"{bin_days} days"
     else:
-        count = events.window_count(session, flt=None, lanes=mode, keys=keys, start=start, end=end)
+        stored = _histograms(mode, keys)
+        if stored is not None and len(stored) == len(set(keys)):
+            bounds = [h.count_between(start, end) for h in stored.values()]
+            lower, upper = sum(lo for lo, _ in bounds), sum(hi for _, hi in bounds)
+        else:
+            stored = None
+        if stored is None or lower <= limit < upper:
+            count = events.window_count(session, flt=None, lanes=mode, keys=keys, start=start, end=end)
+        else:  # the stored counts per month settle it
+            count = upper
         if count <= limit:
             markers = events.window_markers(session, flt=None, lanes=mode, keys=keys, start=start, end=end)
         else:
             bin_days = _bin_days(window)
-            bins = events.window_bins(
-                session, flt=None, lanes=mode, keys=keys, start=window.start, end=end, bin_days=bin_days
-            )
+            months = drawing.months_per_bin(bin_days)
+            if stored is not None and bin_days >= MONTH_BIN_DAYS:
+                by_lane = {k: h.months for k, h in stored.items()}
+                bins = drawing.month_bins(by_lane, months, window.start, end)
+                bin_label = f"{months} months" if months > 1 else "a month"
+            else:
+                counted = events.window_bins(
+                    session, flt=None, lanes=mode, keys=keys, start=window.start, end=end, bin_days=bin_days
+                )
+                bins = drawing.day_bins(counted, window.start, bin_days)
+                bin_label = f"{bin_days} days"
         wanted = set(keys)
         gaps = [
             g
@@ -215,7 +236,7 @@ def window_figure(
         window,
         markers=markers,
         bins=bins,
-        bin_days=bin_days,
+        bin_label=bin_label,
         gaps=gaps,
         changes=changes,
         context=shown_context,
@@ -268,10 +289,12 @@ def _frequency(flt: EventFilter, options: Options, rows: Sequence[board.PairRow]
     """Held contacts (or every event by status) per period, the busiest lanes one by one."""
     session = get_session()
     by = "lane" if options.freq == "pair" else "status"
-    found = events.counts_per_month(
-        session, flt=flt, lanes=options.lanes, by=by, status="held" if by == "lane" else None
-    )
     keys = {r.key for r in rows}
+    found = _stored_held_per_month(flt, options, keys) if by == "lane" else None
+    if found is None:
+        found = events.counts_per_month(
+            session, flt=flt, lanes=options.lanes, by=by, status="held" if by == "lane" else None
+        )
     labels = {r.key: r.label for r in rows}
     if by == "lane":
         found = [f for f in found if f[0] in keys]
@@ -310,6 +333,32 @@ def _frequency(flt: EventFilter, options: Options, rows: Sequence[board.PairRow]
         figure=figure,
         hint="The lanes with the most held contacts one by one, the others together." if by == "lane" else "",
     )
+
+
+def _histograms(mode: str, keys: Collection[str]) -> dict[str, lanes.LaneHistogram] | None:
+    """``lanes.lane_histograms``, read once per request (the timeline and the frequency chart share them)."""
+    memo: dict[tuple[str, frozenset[str]], Any] = g.setdefault("lane_histograms", {})
+    wanted = (mode, frozenset(keys))
+    if wanted not in memo:
+        memo[wanted] = lanes.lane_histograms(get_session(), mode, keys)
+    return cast("dict[str, lanes.LaneHistogram] | None", memo[wanted])
+
+
+def _stored_held_per_month(
+    flt: EventFilter, options: Options, keys: set[str]
+) -> list[tuple[str, int, int, int]] | None:
+    """Held contacts per (lane, year, month) of the lanes ``keys`` from their stored counts, where no
+    filter but the lane itself narrows them; else None (count them in SQL)."""
+    if flt.active and not (flt == EventFilter(pair=flt.pair) and flt.pair in keys and len(keys) == 1):
+        return None
+    stored = _histograms(options.lanes, keys)
+    if stored is None:
+        return None
+    return [
+        (key, int(month[:4]), int(month[5:7]), n)
+        for key, h in stored.items()
+        for month, n in h.held_months.items()
+    ]
 
 
 def _filter_choices() -> dict[str, Any]:
