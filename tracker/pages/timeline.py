@@ -21,6 +21,7 @@ from flask import (
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -29,7 +30,7 @@ from flask import (
 from pydantic import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
-from tracker import analysis, board, charts
+from tracker import analysis, board, caching, charts
 from tracker import timeline as drawing
 from tracker.clock import today
 from tracker.db import get_session
@@ -382,17 +383,14 @@ def _timeline_chart(figure: dict[str, Any], title: str = "Timeline") -> charts.C
     )
 
 
-@bp.get("/")
-def timeline() -> tuple[str, int]:
-    """Who is silent now, since when, and who refused: the board's lanes on one timeline; filterable."""
+def _timeline_content() -> tuple[dict[str, Any], dict[str, str]]:
+    """What ``/`` shows for the request's query (the template's values), and the query's errors."""
     flt, errors = parse_filters(request.args)
     options = _options(errors)
     session = get_session()
     rows = _rows(flt, options)
     window = _window(rows, errors)
     figure = window_figure(flt, options, rows, window) if rows else None
-    if errors:
-        flash("Some filters were not understood and are ignored: see the messages below.", "error")
     all_rows = rows if not flt.active else board.stored_rows(session, options.lanes, as_of=today())
     recent, shown_total = events.list_events_page(
         session, flt=flt, lanes=options.lanes, limit=10, sort="-date"
@@ -404,28 +402,42 @@ def timeline() -> tuple[str, int]:
     query: dict[str, Any] = dict(flt.query_args())
     lanes_arg: dict[str, Any] = {"lanes": options.lanes} if options.lanes != "person" else {}
     view_args: dict[str, Any] = options.args()
-    page = render_template(
-        "timeline.html",
-        rows=rows,
-        counts=board.level_counts(rows),
-        dyads=board.dyads(all_rows),
-        flt=flt,
-        options=options,
-        errors=errors,
-        pair_choices=sorted(((r.key, r.label) for r in all_rows), key=lambda kv: kv[1]),
-        csv_url=url_for("events.events_csv", **query),
-        json_url=url_for("api.list_events", **query, **lanes_arg),
-        browse_url=url_for("events.browse", **query),
-        data_url=url_for("timeline.timeline_json", **query, **view_args),
-        as_of=today(),
-        total=events.count_events(session),
-        shown_total=shown_total,
-        recent=recent,
-        charts=chart_list,
-        window=window,
+    content = {
+        "rows": rows,
+        "counts": board.level_counts(rows),
+        "dyads": board.dyads(all_rows),
+        "flt": flt,
+        "options": options,
+        "errors": errors,
+        "pair_choices": sorted(((r.key, r.label) for r in all_rows), key=lambda kv: kv[1]),
+        "csv_url": url_for("events.events_csv", **query),
+        "json_url": url_for("api.list_events", **query, **lanes_arg),
+        "browse_url": url_for("events.browse", **query),
+        "data_url": url_for("timeline.timeline_json", **query, **view_args),
+        "as_of": today(),
+        "total": events.count_events(session),
+        "shown_total": shown_total,
+        "recent": recent,
+        "charts": chart_list,
+        "window": window,
         **_filter_choices(),
-    )
-    return page, 400 if errors else 200
+    }
+    return content, errors
+
+
+@bp.get("/")
+def timeline() -> BaseResponse:
+    """Who is silent now, since when, and who refused: the board's lanes on one timeline; filterable."""
+    (content, errors), version = caching.cached("timeline", _timeline_content)
+    tag = caching.page_etag(version)
+    if not errors and caching.not_modified(tag):
+        return caching.not_modified_response(tag)
+    if errors:
+        flash("Some filters were not understood and are ignored: see the messages below.", "error")
+    response = make_response(render_template("timeline.html", **content), 400 if errors else 200)
+    if not errors:
+        caching.mark(response, tag)
+    return response
 
 
 @bp.get("/timeline.json")
