@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,6 +182,44 @@ def executemany_baseline(path: Path) -> None:
             connection.close()
 
 
+#: The columns of ``contact_event`` copied as they are by ``grow_events``.
+_COPIED = (
+    "date, date_end, date_precision, official_a_id, official_b_id, role_a, role_b, pair_key, channel, "
+    "status, initiated_by_id, summary, source_url, source_publisher, source_date, created_at, updated_at, "
+    "deleted_at, post_a_id, post_b_id, lane_key, earliest, latest, mid, version"
+)
+
+
+def grow_events(url: str, n: int) -> int:
+    """Copy the events of a database by bulk SQL (``INSERT ... SELECT`` with new ids) until it holds ``n``.
+
+    The copies share the originals' officials, dates and text: a database of ``n`` events for the
+    export, built in seconds rather than by importing ``n`` rows (its lane statistics are not
+    brought up to date: only the export is measured on it). Returns how many events it holds.
+    """
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            base = int(connection.execute(sa.text("SELECT max(id) FROM contact_event")).scalar_one() or 0)
+            have = int(connection.execute(sa.text("SELECT count(*) FROM contact_event")).scalar_one())
+            if not have:
+                raise RuntimeError("no events to copy")
+            copy = 1
+            while have < n:
+                connection.execute(
+                    sa.text(
+                        f"INSERT INTO contact_event (id, {_COPIED}) SELECT id + :shift, {_COPIED} "
+                        "FROM contact_event WHERE id <= :base ORDER BY id LIMIT :wanted"
+                    ),
+                    {"shift": copy * base, "base": base, "wanted": n - have},
+                )
+                have = int(connection.execute(sa.text("SELECT count(*) FROM contact_event")).scalar_one())
+                copy += 1
+            return have
+    finally:
+        engine.dispose()
+
+
 # A server --------------------------------------------------------------------------------------
 
 
@@ -190,6 +228,28 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+#: The master process of each gunicorn server running, by port.
+SERVERS: dict[int, int] = {}
+
+
+def workers_peak_rss(port: int) -> int:
+    """The largest peak resident memory (VmHWM) of the server's worker processes so far, in bytes."""
+    master = SERVERS.get(port)
+    if master is None:
+        return 0
+    peaks = [0]
+    for children in Path(f"/proc/{master}/task").glob("*/children"):
+        for pid in children.read_text().split():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+            if found:
+                peaks.append(int(found.group(1)) * 1024)
+    return max(peaks)
 
 
 @contextmanager
@@ -213,6 +273,7 @@ def gunicorn(app: str, env: dict[str, str], workers: int = 2) -> Iterator[int]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    SERVERS[port] = process.pid
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -225,6 +286,7 @@ def gunicorn(app: str, env: dict[str, str], workers: int = 2) -> Iterator[int]:
                 time.sleep(0.1)
         yield port
     finally:
+        SERVERS.pop(port, None)
         process.terminate()
         process.wait(timeout=30)
 
@@ -305,7 +367,7 @@ def export_baseline(url: str) -> Callable[[], object]:
     return plain
 
 
-def bench_export(port: int, url: str, n: int, repeat: int) -> Result:
+def bench_export(port: int, url: str, n: int, repeat: int, note: str = "streamed through gunicorn") -> Result:
     fetch(port, "/events.csv", keep=False)
     times = medians(
         in_turns(
@@ -319,7 +381,7 @@ def bench_export(port: int, url: str, n: int, repeat: int) -> Result:
         f"{seconds(times['export'])} ({n / times['export']:,.0f} rows/s)",
         f"{name} {seconds(times['baseline'])}",
         times["export"] / times["baseline"],
-        "streamed through gunicorn",
+        f"{note}; worker peak RSS {workers_peak_rss(port) / MIB:.0f} MiB",
     )
 
 
@@ -338,6 +400,12 @@ def measure_pages(port: int, repeat: int) -> dict[str, tuple[float, int]]:
     paths = page_paths(port)
     times = medians(in_turns({name: (lambda p=path: fetch(port, p)) for name, path in paths.items()}, repeat))
     return {name: (times[name], fetch(port, paths[name], gzip_ok=True).wire_bytes) for name in paths}
+
+
+def measure_uncached(port: int, repeat: int) -> dict[str, tuple[float, int]]:
+    """The timeline page of a server that computes it afresh for every request (``TIMELINE_CACHE`` off)."""
+    times = medians(in_turns({"/": lambda: fetch(port, "/")}, repeat))
+    return {"/ (computed afresh)": (times["/"], fetch(port, "/", gzip_ok=True).wire_bytes)}
 
 
 def page_results(pages: dict[int, dict[str, tuple[float, int]]]) -> list[Result]:
@@ -458,35 +526,71 @@ def hello():
 """
 
 
+#: What the load test asks for: the timeline, a filtered download, the events API.
+WRK_PATHS = ("/", "/events.csv?status=refused", "/api/events")
+
+
+@dataclass(frozen=True)
+class Load:
+    """What ``wrk`` reports: requests per second, the 99th percentile latency, failed requests."""
+
+    rate: float
+    p99: float
+    errors: int
+
+
+def _wrk_seconds(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
+
+
+def wrk(port: int, path: str, seconds_each: int) -> Load:
+    """``wrk -t2 -c16 --latency`` on ``path`` for ``seconds_each`` seconds."""
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            "-c16",
+            f"-d{seconds_each}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
+    errors = sum(int(v) for v in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return Load(
+        float(rate.group(1)) if rate else 0.0,
+        _wrk_seconds(p99.group(1)) if p99 else float("inf"),
+        errors + (int(non_2xx.group(1)) if non_2xx else 0),
+    )
+
+
 def bench_wrk(port: int, env: dict[str, str], n: int, seconds_each: int) -> list[Result]:
     """Requests per second under ``wrk -c16`` against a Flask hello-world under the same gunicorn."""
     if not shutil.which("wrk"):
         return []
 
-    def rate(p: int, path: str) -> float:
-        out = subprocess.run(
-            ["wrk", "-t2", "-c16", f"-d{seconds_each}s", f"http://127.0.0.1:{p}{path}"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        found = re.search(r"Requests/sec:\s+([\d.]+)", out)
-        return float(found.group(1)) if found else 0.0
-
     with tempfile.TemporaryDirectory(prefix="tracker-hello-") as tmp:
         Path(tmp, "hello.py").write_text(HELLO)
         hello_env = dict(env, PYTHONPATH=tmp)
         with gunicorn("hello:app", hello_env) as hello_port:
-            hello = rate(hello_port, "/")
+            hello = wrk(hello_port, "/", seconds_each)
     results = []
-    for path in ("/", "/events.csv?status=refused", "/api/events"):
-        r = rate(port, path)
+    for path in WRK_PATHS:
+        load = wrk(port, path, seconds_each)
         results.append(
             Result(
                 f"wrk -c16 GET {path}, {size_label(n)} events",
-                f"{r:,.0f} req/s",
-                f"hello-world {hello:,.0f} req/s",
-                hello / r if r else float("inf"),
+                f"{load.rate:,.0f} req/s, p99 {seconds(load.p99)}, {load.errors} errors",
+                f"hello-world {hello.rate:,.0f} req/s, p99 {seconds(hello.p99)}",
+                hello.rate / load.rate if load.rate else float("inf"),
                 "ratio = hello-world rate / page rate",
             )
         )
@@ -559,6 +663,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--wrk", type=int, metavar="SECONDS", default=0, help="also load-test with wrk at 1e4"
     )
     parser.add_argument(
+        "--bulk",
+        type=parse_sizes,
+        metavar="SIZES",
+        help="also time the export at these sizes (e.g. 1e6), the database grown by bulk SQL copies of the largest imported",
+    )
+    parser.add_argument(
         "--no-browser", action="store_true", help="do not time drawing / in headless Chromium"
     )
     parser.add_argument(
@@ -610,6 +720,26 @@ def main(argv: Sequence[str] | None = None) -> int:
                     results.append(bench_plotly(port))
                 if args.wrk and n == 10_000:
                     results.extend(bench_wrk(port, env, n, args.wrk))
+            with gunicorn("tracker:create_app()", dict(env, FLASK_TIMELINE_CACHE="false")) as port:
+                progress(f"timing / computed afresh at {n:,} ...")
+                pages[n].update(measure_uncached(port, repeat))
+        for n in args.bulk or ():
+            largest = max(sizes)
+            source = args.database_url or f"sqlite:///{Path(tmp) / f'tracker-{largest}.sqlite3'}"
+            url = args.database_url or f"sqlite:///{Path(tmp) / f'tracker-bulk-{n}.sqlite3'}"
+            if url != source:  # a consistent copy of the SQLite file (its write-ahead log included)
+                with (
+                    closing(sqlite3.connect(source.removeprefix("sqlite:///"))) as original,
+                    closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as copied,
+                ):
+                    original.backup(copied)
+            progress(f"growing the {size_label(largest)} database to {n:,} events by bulk SQL ...")
+            grow_events(url, n)
+            with gunicorn("tracker:create_app()", tracker_env(url)) as port:
+                progress(f"timing /events.csv at {n:,} ...")
+                results.append(
+                    bench_export(port, url, n, repeat, note="bulk-built database, streamed through gunicorn")
+                )
     results.extend(page_results(pages))
     if draws:
         results.extend(draw_results(draws))

@@ -17,12 +17,30 @@ EXPECTED = (
     "GET /pairs, 200 events",
     "GET /pairs/<busiest>, 200 events",
     "GET /api/pairs, 200 events",
+    "GET / (computed afresh), 200 events",
+    "GET /events.csv, 500 rows",
 )
 
 
 def test_quick_benchmark_prints_every_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = tmp_path / "bench.md"
-    assert main(["--quick", "--sizes", "200", "--repeat", "1", "--markdown", str(report)]) == 0
+    assert (
+        main(
+            [
+                "--quick",
+                "--sizes",
+                "200",
+                "--bulk",
+                "500",
+                "--repeat",
+                "1",
+                "--no-browser",
+                "--markdown",
+                str(report),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     lines = out.splitlines()
     for name in EXPECTED:
