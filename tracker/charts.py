@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
 from typing import Any
 
@@ -50,8 +51,9 @@ class Chart:
     figure: dict[str, Any]
     hint: str = ""
 
-    @property
+    @cached_property
     def json(self) -> str:
+        """The figure's JSON for the page (worked out once: a cached page uses it again)."""
         return dumps(self.figure)
 
 

@@ -174,6 +174,7 @@ def _to_row(r: sa.Row[Any], reg: Registry, lanes: str = "person") -> EventRow:
         values.update(pair_key=lane, pair_label=post_label)
     else:
         values["pair_label"] = person_label
+    values.setdefault("sources", [])  # given, so pydantic need not inspect the default factory per row
     return EventRow.model_construct(**values)
 
 
