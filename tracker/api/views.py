@@ -32,7 +32,9 @@ from tracker.api.schemas import (
     EventPage,
     EventWritten,
     FilterQuery,
+    GapPage,
     GapPublic,
+    GapQuery,
     OfficialList,
     OfficialPublic,
     PageQuery,
@@ -47,6 +49,7 @@ from tracker.extensions import csrf
 from tracker.filters import FILTER_PARAMS, parse_filters
 from tracker.forms import field_errors
 from tracker.models import DATE_FIELDS, MAX_ID, EventCreate, EventPublic, EventUpdate, SourceCreate
+from tracker.posts import is_pair_key, is_post_pair_key
 from tracker.store import DuplicateError, InputError, StaleError, drafts, events, lanes, people, writes
 from tracker.store import sources as stored_sources
 
@@ -583,6 +586,38 @@ def list_pairs() -> Response:
         for r in rows
     ]
     return _json(PairList(as_of=as_of, lanes=query.lanes, items=items))
+
+
+@bp.get("/pairs/<key>/gaps")
+@_doc(Operation(GapPage, query=(GapQuery,), errors=(404, 422)))
+def list_pair_gaps(key: str) -> Response:
+    """One pair's gaps, the latest first, a page at a time (the current silence is in `/api/pairs`).
+
+    `key` is a pair key as `/api/pairs` gives it: a person pair (`3:4`) or a post pair.
+    """
+    paging = _query(GapQuery, request.args)
+    session = get_session()
+    mode = "post" if is_post_pair_key(key) else "person"
+    if not is_pair_key(key) or not lanes.lane_stats(session, mode, [key]):
+        raise ApiError(404, f"no pair {key!r}")
+    offset = (paging.page - 1) * paging.per_page
+    found, total = lanes.lane_gap_page(session, mode, key, limit=paging.per_page, offset=offset)
+    last_page = max(1, -(-total // paging.per_page))
+
+    def link(page: int) -> str:
+        return _link("api.list_pair_gaps", key=key, page=page, per_page=paging.per_page)
+
+    return _json(
+        GapPage(
+            pair_key=key,
+            items=[_gap(g) for g in found],
+            page=paging.page,
+            per_page=paging.per_page,
+            total=total,
+            next=link(paging.page + 1) if paging.page < last_page else None,
+            prev=link(min(paging.page - 1, last_page)) if paging.page > 1 else None,
+        )
+    )
 
 
 # The OpenAPI document and the docs page ------------------------------------------------------

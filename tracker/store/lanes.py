@@ -444,3 +444,29 @@ def lane_gaps(
     for row in session.execute(stmt):
         found.append((row[0], analysis.Gap(*row[:9]), row[9], row[10]))
     return found
+
+
+def lane_gap_page(
+    session: Session, mode: str, key: str, *, limit: int, offset: int = 0
+) -> tuple[list[analysis.Gap], int]:
+    """``limit`` stored gaps of one lane from ``offset`` on, the latest first, and how many it has."""
+    where = (col(LaneGap.mode) == mode, col(LaneGap.key) == key)
+    total = int(session.execute(sa.select(sa.func.count()).select_from(LaneGap).where(*where)).scalar_one())
+    stmt = (
+        sa.select(
+            col(LaneGap.key),
+            col(LaneGap.start_id),
+            col(LaneGap.end_id),
+            col(LaneGap.start),
+            col(LaneGap.end),
+            col(LaneGap.min_days),
+            col(LaneGap.max_days),
+            col(LaneGap.attempts),
+            col(LaneGap.refusals),
+        )
+        .where(*where)
+        .order_by(col(LaneGap.start_mid).desc(), col(LaneGap.id).desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return [analysis.Gap(*row) for row in session.execute(stmt)], total
