@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -408,6 +408,35 @@ def measure_uncached(port: int, repeat: int) -> dict[str, tuple[float, int]]:
     return {"/ (computed afresh)": (times["/"], fetch(port, "/", gzip_ok=True).wire_bytes)}
 
 
+def measure_pages_in_turns(urls: dict[int, str], repeat: int) -> dict[int, dict[str, tuple[float, int]]]:
+    """``measure_pages`` and ``measure_uncached`` of every size at once (one server each), timed in turns."""
+    with ExitStack() as stack:
+        cached = {
+            n: stack.enter_context(gunicorn("tracker:create_app()", tracker_env(u), 1))
+            for n, u in urls.items()
+        }
+        afresh = {
+            n: stack.enter_context(
+                gunicorn("tracker:create_app()", dict(tracker_env(u), FLASK_TIMELINE_CACHE="false"), 1)
+            )
+            for n, u in urls.items()
+        }
+        paths = {n: page_paths(port) for n, port in cached.items()}
+        subjects: dict[str, Callable[[], object]] = {}
+        where: dict[str, tuple[int, str, int, str]] = {}
+        for n in urls:
+            for name, path in paths[n].items():
+                subjects[f"{n} {name}"] = lambda port=cached[n], path=path: fetch(port, path)
+                where[f"{n} {name}"] = (n, name, cached[n], path)
+            subjects[f"{n} afresh"] = lambda port=afresh[n]: fetch(port, "/")
+            where[f"{n} afresh"] = (n, "/ (computed afresh)", afresh[n], "/")
+        times = medians(in_turns(subjects, repeat))
+        found: dict[int, dict[str, tuple[float, int]]] = {n: {} for n in urls}
+        for label, (n, name, port, path) in where.items():
+            found[n][name] = (times[label], fetch(port, path, gzip_ok=True).wire_bytes)
+    return found
+
+
 def page_results(pages: dict[int, dict[str, tuple[float, int]]]) -> list[Result]:
     sizes = sorted(pages)
     smallest = sizes[0]
@@ -463,15 +492,15 @@ def browser_available() -> bool:
     return Path(CHROMIUM).exists()
 
 
-def measure_draw(port: int, repeat: int) -> tuple[float, int]:
-    """Median seconds from asking headless Chromium for ``/`` to its timeline drawn, and the DOM's nodes then.
+def measure_draws(ports: dict[int, int], repeat: int) -> dict[int, tuple[float, int]]:
+    """Median seconds from asking headless Chromium for ``/`` to its timeline drawn, and the DOM's nodes then,
+    of each server in ``ports`` (by size), the loads of the sizes taken in turns.
 
-    Each load is a fresh page in one browser context, so plotly.js comes from the browser's cache
-    after the first (unmeasured) load, as on a repeat visit.
+    Each load is a fresh page in one browser context per server, so plotly.js comes from the
+    browser's cache after the first (unmeasured) load, as on a repeat visit.
     """
     from playwright.sync_api import sync_playwright
 
-    url = f"http://127.0.0.1:{port}/"
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -479,27 +508,23 @@ def measure_draw(port: int, repeat: int) -> tuple[float, int]:
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
         )
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 900})
+            contexts = {n: browser.new_context(viewport={"width": 1400, "height": 900}) for n in ports}
 
-            def load() -> int:
-                page = context.new_page()
+            def load(n: int) -> int:
+                page = contexts[n].new_page()
                 try:
-                    page.goto(url, wait_until="commit", timeout=DRAW_TIMEOUT_MS)
+                    page.goto(f"http://127.0.0.1:{ports[n]}/", wait_until="commit", timeout=DRAW_TIMEOUT_MS)
                     page.wait_for_selector("#timeline-chart[data-rendered='true']", timeout=DRAW_TIMEOUT_MS)
                     nodes: int = page.evaluate("document.getElementsByTagName('*').length")
                     return nodes
                 finally:
                     page.close()
 
-            nodes = load()
-            times = []
-            for _ in range(repeat):
-                started = time.perf_counter()
-                load()
-                times.append(time.perf_counter() - started)
+            nodes = {n: load(n) for n in ports}
+            times = in_turns({str(n): (lambda n=n: load(n)) for n in ports}, repeat)
         finally:
             browser.close()
-    return statistics.median(times), nodes
+    return {n: (statistics.median(times[str(n)]), nodes[n]) for n in ports}
 
 
 def draw_results(draws: dict[int, tuple[float, int]]) -> list[Result]:
@@ -709,20 +734,37 @@ def main(argv: Sequence[str] | None = None) -> int:
                 progress(f"importing {n:,} rows once (over --import-max: not timed) ...")
                 import_csv(url, csv_path)
             env = tracker_env(url)
+            one_by_one = bool(args.database_url) or len(sizes) == 1  # else the pages are timed in turns below
             with gunicorn("tracker:create_app()", env) as port:
-                progress(f"timing /events.csv and the pages at {n:,} ...")
+                progress(f"timing /events.csv{' and the pages' if one_by_one else ''} at {n:,} ...")
                 results.append(bench_export(port, url, n, repeat))
-                pages[n] = measure_pages(port, repeat)
-                if browser:
+                if one_by_one:
+                    pages[n] = measure_pages(port, repeat)
+                if browser and one_by_one:
                     progress(f"drawing / in Chromium at {n:,} ...")
-                    draws[n] = measure_draw(port, repeat)
+                    draws.update(measure_draws({n: port}, repeat))
                 if n == sizes[0]:
                     results.append(bench_plotly(port))
                 if args.wrk and n == 10_000:
                     results.extend(bench_wrk(port, env, n, args.wrk))
-            with gunicorn("tracker:create_app()", dict(env, FLASK_TIMELINE_CACHE="false")) as port:
-                progress(f"timing / computed afresh at {n:,} ...")
-                pages[n].update(measure_uncached(port, repeat))
+            if one_by_one:
+                with gunicorn("tracker:create_app()", dict(env, FLASK_TIMELINE_CACHE="false")) as port:
+                    progress(f"timing / computed afresh at {n:,} ...")
+                    pages[n].update(measure_uncached(port, repeat))
+        if not args.database_url and len(sizes) > 1:
+            # every size's servers at once, their pages timed in turns: the machine's slow moments
+            # fall on every size alike, so the ratios between sizes hold
+            urls = {n: f"sqlite:///{Path(tmp) / f'tracker-{n}.sqlite3'}" for n in sizes}
+            progress("timing the pages of every size in turns ...")
+            pages = measure_pages_in_turns(urls, repeat)
+            if browser:
+                with ExitStack() as stack:
+                    ports = {
+                        n: stack.enter_context(gunicorn("tracker:create_app()", tracker_env(u), 1))
+                        for n, u in urls.items()
+                    }
+                    progress("drawing / in Chromium, every size in turns ...")
+                    draws = measure_draws(ports, repeat)
         for n in args.bulk or ():
             largest = max(sizes)
             source = args.database_url or f"sqlite:///{Path(tmp) / f'tracker-{largest}.sqlite3'}"

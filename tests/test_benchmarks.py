@@ -11,6 +11,7 @@ from benchmarks.__main__ import main
 
 EXPECTED = (
     "import-csv, 200 rows",
+    "import-csv, 50 rows",
     "GET /events.csv, 200 rows",
     "plotly.js over the wire (gzip accepted)",
     "GET /, 200 events",
@@ -19,6 +20,8 @@ EXPECTED = (
     "GET /api/pairs, 200 events",
     "GET / (computed afresh), 200 events",
     "GET /events.csv, 500 rows",
+    "GET /, 50 events",  # two sizes: their pages timed in turns
+    "GET / (computed afresh), 50 events",
 )
 
 
@@ -29,7 +32,7 @@ def test_quick_benchmark_prints_every_row(tmp_path: Path, capsys: pytest.Capture
             [
                 "--quick",
                 "--sizes",
-                "200",
+                "50,200",
                 "--bulk",
                 "500",
                 "--repeat",
@@ -48,6 +51,8 @@ def test_quick_benchmark_prints_every_row(tmp_path: Path, capsys: pytest.Capture
         assert row is not None, f"no row {name!r} in:\n{out}"
         assert re.search(r"  \d+\.\d\dx  ", row), f"no ratio in {row!r}"
     text = report.read_text()
-    assert text.count("\n| ") == len(EXPECTED) + 1  # header and one line per benchmark
+    printed = [line for line in lines if re.search(r"  \d+\.\d\dx  ", line)]
+    assert len(printed) == 16  # import, export: 2 sizes; plotly.js; 5 pages: 2 sizes; the bulk export
+    assert text.count("\n| ") == len(printed) + 1  # header and one line per benchmark
     for name in EXPECTED:
         assert f"| {name} |" in text
