@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -407,3 +408,24 @@ def test_a_context_event_with_an_end_is_a_span_and_counts_only_for_the_pairs_it_
     bad = client.post("/context", data={"date": "2022-05-01", "date_end": "2022-04-01", "title": "Backwards"})
     assert bad.status_code == 400 and "date_end" in bad.get_data(as_text=True)
     assert "Backwards" not in client.get("/context").get_data(as_text=True).split("Add a context event")[0]
+
+
+def test_one_lane_draws_no_more_events_one_by_one_than_it_has_room_for(
+    seeded: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    start = dt.date(2010, 1, 1)
+    rows = [
+        event(date=(start + dt.timedelta(days=3 * n)).isoformat(), source_date="2024-01-01")
+        for n in range(120)
+    ]
+    path = tmp_path / "many.csv"
+    path.write_bytes(make_csv(rows))
+    assert runner.invoke(args=["import-csv", str(path)]).exit_code == 0
+    key = pair_key(client, SECDEF)
+    # 200 pixels hold at most 100 markers: 122 events are counted per stretch of days
+    narrow = client.get(f"/timeline.json?key={key}&width=200").get_json()
+    assert narrow["layout"]["meta"]["detail"] is False
+    assert _counted(narrow) == 122
+    # a wider chart has room for them one by one
+    wide = client.get(f"/timeline.json?key={key}&width=1100").get_json()
+    assert wide["layout"]["meta"]["detail"] is True and len(marker_ids(wide)) == 122

@@ -48,6 +48,8 @@ PERIODS = analysis.PERIODS
 FREQUENCY_VIEWS = ("pair", "status")
 #: A window holding more events than this (``TIMELINE_DETAIL_LIMIT``) is drawn as counts per stretch of days.
 DETAIL_LIMIT = 2000
+#: How many events per pixel of a lane's width are drawn one by one at most (more are counted).
+MARKERS_PER_LANE_PX = 0.5
 #: From how many days per stretch a crowded window is counted per calendar month (or months) instead.
 MONTH_BIN_DAYS = 28
 #: The most gaps a window draws (the longest first).
@@ -166,7 +168,9 @@ def window_figure(
     )
     margin = dt.timedelta(days=window.days // 20 + 1)
     start, end = window.start - margin, window.end + margin
-    limit = int(current_app.config.get("TIMELINE_DETAIL_LIMIT", DETAIL_LIMIT))
+    # no more events one by one than the lanes have room for (half a marker per pixel of each lane)
+    room = max(1, int(window.width * max(1, len(keys)) * MARKERS_PER_LANE_PX))
+    limit = min(int(current_app.config.get("TIMELINE_DETAIL_LIMIT", DETAIL_LIMIT)), room)
     markers: Sequence[Any] | None = None
     bins: list[drawing.Bin] | None = None
     bin_label = ""
