@@ -10,7 +10,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.helpers import valid_form
-from tracker import csvio
 from tracker.csvio import CHUNK, COLUMNS, export_csv
 
 HILL = "https://thehill.com/policy/defense/3494706-milley-speaks-with-russian-counterpart-for-first-time-since-start-of-war/"
@@ -97,23 +96,3 @@ def test_export_csv_writes_dicts_objects_and_sequences_alike() -> None:
 
 def test_timeline_links_to_csv(seeded: Flask, client: FlaskClient) -> None:
     assert 'href="/events.csv"' in client.get("/").get_data(as_text=True)
-
-
-def test_rows_in_batches_are_written_exactly_as_one_by_one() -> None:
-    def row(n: int, summary: str, publisher: str = "Reuters") -> tuple[object, ...]:
-        return (n, "2022-05-19", None, "day", "Марк Милли", "", "US", "Gerasimov", "CGS", "Russia",
-                "phone", "held", "", summary, "https://x.example/a,b", publisher, None)  # fmt: skip
-
-    rows = [
-        row(1, "plain"),
-        row(2, '=HYPERLINK("http://evil.example","x")'),
-        row(3, "line one\n-two: a line break before a minus is no formula"),
-        row(4, "ok", publisher="@publisher"),
-        row(5, "NUL \x00=inside a cell"),
-        row(6, "''+twice"),
-        row(7, "\ttab first"),
-    ]
-    expected = "".join(export_csv(rows))
-    assert "".join(csvio.export_rows([rows[:3], rows[3:5], [], rows[5:]])) == expected
-    assert "'=HYPERLINK" in expected and ",'@publisher," in expected and "'\ttab first" in expected
-    assert "\n-two" in expected and "'''+twice" in expected

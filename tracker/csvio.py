@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -38,9 +37,7 @@ CONTEXT_OPTIONAL = ("description", "source_url", "date_end", "countries")
 MAX_COLUMNS = 200
 MAX_ROWS = 500_000
 
-#: The first characters of a cell a spreadsheet would run as a formula (OWASP: = + - @, tab, CR).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-#: A cell a spreadsheet would run as a formula, after any quotes already added.
+#: A cell a spreadsheet would run as a formula (OWASP: = + - @, tab, CR), after any quotes already added.
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
 _NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 
@@ -97,47 +94,6 @@ def export_csv(rows: Iterable[object], columns: tuple[str, ...] = COLUMNS) -> It
             out.truncate()
     if out.tell():
         yield out.getvalue()
-
-
-#: The cells of ``COLUMNS`` that are never text a spreadsheet could run: the id and the dates.
-_NOT_TEXT = frozenset({"id", "date", "date_end", "source_date"})
-#: Text cells, each after a NUL, one of which starts like a formula (a NUL within a cell may match
-#: too: then the row is looked at cell by cell). Starting with a literal, it is searched for quickly.
-_RISKY_JOINED = re.compile(r"\x00'*[=+\-@\t\r]")
-
-
-def export_rows(
-    batches: Iterable[Sequence[Sequence[object]]], columns: tuple[str, ...] = COLUMNS
-) -> Iterator[str]:
-    """The CSV text of rows given in batches as sequences in ``columns`` order: as ``export_csv`` writes them.
-
-    Made for the export of many rows: a row goes to ``csv.writer`` as it is unless one of its
-    text cells starts like a formula (found by one search over the row's text cells joined), and
-    each batch is written by one ``writerows``.
-    """
-    text_cells = operator.itemgetter(*(i for i, c in enumerate(columns) if c not in _NOT_TEXT))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    risky = _RISKY_JOINED.search
-    join = "\x00".join
-    for batch in batches:
-        fixed: list[Sequence[object]] | None = None
-        for n, row in enumerate(batch):
-            try:
-                hit = risky("\x00" + join(text_cells(row))) is not None
-            except TypeError:  # a cell that is not text: looked at one by one
-                hit = True
-            if hit:
-                if fixed is None:
-                    fixed = list(batch)
-                fixed[n] = _cells(row, columns)
-        writer.writerows(batch if fixed is None else fixed)
-        if out.tell() >= CHUNK:
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue()
 
 
 @dataclass(frozen=True, slots=True)

@@ -312,7 +312,7 @@ def events_csv() -> Response:
     filename = f"contact-events-{today().isoformat()}{suffix}.csv"
     return streams.download(
         request,
-        csvio.export_rows(rows),
+        csvio.export_csv(rows),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         level=int(current_app.config.get("COMPRESS_LEVEL", 6)),

@@ -263,18 +263,10 @@ def export_select(flt: EventFilter | None = None) -> sa.Select[Any]:
 _DATES = frozenset({"date", "date_end", "source_date"})
 
 
-#: Rows the export reads at a time.
-EXPORT_BATCH = 5000
-
-
-def iter_export_rows(
-    engine: sa.Engine, *, flt: EventFilter | None = None
-) -> Iterator[Sequence[Sequence[Any]]]:
-    """The rows of ``export_select`` in batches, read on a connection of their own (for streaming)."""
+def iter_export_rows(engine: sa.Engine, *, flt: EventFilter | None = None) -> Iterator[sa.Row[Any]]:
+    """The rows of ``export_select``, read in batches on a connection of their own (for streaming)."""
     with engine.connect() as connection:
-        yield from (
-            connection.execution_options(yield_per=EXPORT_BATCH).execute(export_select(flt)).partitions()
-        )
+        yield from connection.execution_options(yield_per=5000).execute(export_select(flt))
 
 
 #: The columns a list of events can be sorted by (then by date, then by id).
