@@ -4,7 +4,8 @@ The key of a computation is the record's version (``store.version.data_version``
 query, changed by every write, from any process), the day the tracker takes for today, the
 request's query string and the settings that shape what is computed. A write in one gunicorn
 worker changes the version every worker reads next, so no page is ever served from before a
-write. ``TIMELINE_CACHE = False`` turns it off (the benchmark measures both).
+write. ``flask recompute`` changes no log: it follows a change of settings, which a restart
+(and so an empty cache) brings in. ``TIMELINE_CACHE = False`` turns it off (the benchmark measures both).
 
 A page's ETag adds who is asking (pages show the user's menu and form tokens) and the half-hour
 (form tokens expire after ``WTF_CSRF_TIME_LIMIT``): a browser that still holds the same page is
