@@ -322,7 +322,7 @@ def events_csv() -> Response:
 @bp.get("/sources.csv")
 def sources_csv() -> Response:
     """Every further source of an event (the first is in the events CSV), keyed by event id."""
-    rows = (source for source, _ in events.list_sources(get_session()))
+    rows = events.iter_source_rows(get_engine(), csvio.SOURCE_COLUMNS)
     return streams.download(
         request,
         csvio.export_csv(rows, csvio.SOURCE_COLUMNS),

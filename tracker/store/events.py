@@ -523,6 +523,15 @@ def event_history(session: Session, event_id: int) -> Sequence[EventChange]:
     return session.exec(stmt).all()
 
 
+def iter_source_rows(engine: sa.Engine, columns: Sequence[str]) -> Iterator[sa.Row[Any]]:
+    """Every corroborating source as a row of ``columns``, by event, read on a connection of its own
+    (for streaming: no request's session is left in a transaction after the response)."""
+    table = EventSource.__table__  # type: ignore[attr-defined]
+    stmt = sa.select(*(table.c[name] for name in columns)).order_by(table.c.event_id, table.c.id)
+    with engine.connect() as connection:
+        yield from connection.execution_options(yield_per=5000).execute(stmt)
+
+
 def list_sources(session: Session) -> Iterator[tuple[EventSource, int]]:
     """Every corroborating source with its event's id, by event."""
     stmt = select(EventSource).order_by(col(EventSource.event_id), col(EventSource.id))
