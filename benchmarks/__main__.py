@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,6 +183,44 @@ def executemany_baseline(path: Path) -> None:
             connection.close()
 
 
+#: The columns of ``contact_event`` copied as they are by ``grow_events``.
+_COPIED = (
+    "date, date_end, date_precision, official_a_id, official_b_id, role_a, role_b, pair_key, channel, "
+    "status, initiated_by_id, summary, source_url, source_publisher, source_date, created_at, updated_at, "
+    "deleted_at, post_a_id, post_b_id, lane_key, earliest, latest, mid, version"
+)
+
+
+def grow_events(url: str, n: int) -> int:
+    """Copy the events of a database by bulk SQL (``INSERT ... SELECT`` with new ids) until it holds ``n``.
+
+    The copies share the originals' officials, dates and text: a database of ``n`` events for the
+    export, built in seconds rather than by importing ``n`` rows (its lane statistics are not
+    brought up to date: only the export is measured on it). Returns how many events it holds.
+    """
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            base = int(connection.execute(sa.text("SELECT max(id) FROM contact_event")).scalar_one() or 0)
+            have = int(connection.execute(sa.text("SELECT count(*) FROM contact_event")).scalar_one())
+            if not have:
+                raise RuntimeError("no events to copy")
+            copy = 1
+            while have < n:
+                connection.execute(
+                    sa.text(
+                        f"INSERT INTO contact_event (id, {_COPIED}) SELECT id + :shift, {_COPIED} "
+                        "FROM contact_event WHERE id <= :base ORDER BY id LIMIT :wanted"
+                    ),
+                    {"shift": copy * base, "base": base, "wanted": n - have},
+                )
+                have = int(connection.execute(sa.text("SELECT count(*) FROM contact_event")).scalar_one())
+                copy += 1
+            return have
+    finally:
+        engine.dispose()
+
+
 # A server --------------------------------------------------------------------------------------
 
 
@@ -191,6 +229,28 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+#: The master process of each gunicorn server running, by port.
+SERVERS: dict[int, int] = {}
+
+
+def workers_peak_rss(port: int) -> int:
+    """The largest peak resident memory (VmHWM) of the server's worker processes so far, in bytes."""
+    master = SERVERS.get(port)
+    if master is None:
+        return 0
+    peaks = [0]
+    for children in Path(f"/proc/{master}/task").glob("*/children"):
+        for pid in children.read_text().split():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+            if found:
+                peaks.append(int(found.group(1)) * 1024)
+    return max(peaks)
 
 
 @contextmanager
@@ -214,6 +274,7 @@ def gunicorn(app: str, env: dict[str, str], workers: int = 2) -> Iterator[int]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    SERVERS[port] = process.pid
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -226,6 +287,7 @@ def gunicorn(app: str, env: dict[str, str], workers: int = 2) -> Iterator[int]:
                 time.sleep(0.1)
         yield port
     finally:
+        SERVERS.pop(port, None)
         process.terminate()
         process.wait(timeout=30)
 
@@ -388,7 +450,7 @@ def export_baseline(url: str) -> Callable[[], object]:
     return plain
 
 
-def bench_export(port: int, url: str, n: int, repeat: int) -> Result:
+def bench_export(port: int, url: str, n: int, repeat: int, note: str = "streamed through gunicorn") -> Result:
     fetch(port, "/events.csv", keep=False)
     times = medians(
         in_turns(
@@ -402,7 +464,7 @@ def bench_export(port: int, url: str, n: int, repeat: int) -> Result:
         f"{seconds(times['export'])} ({n / times['export']:,.0f} rows/s)",
         f"{name} {seconds(times['baseline'])}",
         times["export"] / times["baseline"],
-        "streamed through gunicorn",
+        f"{note}; worker peak RSS {workers_peak_rss(port) / MIB:.0f} MiB",
     )
 
 
@@ -421,6 +483,41 @@ def measure_pages(port: int, repeat: int) -> dict[str, tuple[float, int]]:
     paths = page_paths(port)
     times = medians(in_turns({name: (lambda p=path: fetch(port, p)) for name, path in paths.items()}, repeat))
     return {name: (times[name], fetch(port, paths[name], gzip_ok=True).wire_bytes) for name in paths}
+
+
+def measure_uncached(port: int, repeat: int) -> dict[str, tuple[float, int]]:
+    """The timeline page of a server that computes it afresh for every request (``TIMELINE_CACHE`` off)."""
+    times = medians(in_turns({"/": lambda: fetch(port, "/")}, repeat))
+    return {"/ (computed afresh)": (times["/"], fetch(port, "/", gzip_ok=True).wire_bytes)}
+
+
+def measure_pages_in_turns(urls: dict[int, str], repeat: int) -> dict[int, dict[str, tuple[float, int]]]:
+    """``measure_pages`` and ``measure_uncached`` of every size at once (one server each), timed in turns."""
+    with ExitStack() as stack:
+        cached = {
+            n: stack.enter_context(gunicorn("tracker:create_app()", tracker_env(u), 1))
+            for n, u in urls.items()
+        }
+        afresh = {
+            n: stack.enter_context(
+                gunicorn("tracker:create_app()", dict(tracker_env(u), FLASK_TIMELINE_CACHE="false"), 1)
+            )
+            for n, u in urls.items()
+        }
+        paths = {n: page_paths(port) for n, port in cached.items()}
+        subjects: dict[str, Callable[[], object]] = {}
+        where: dict[str, tuple[int, str, int, str]] = {}
+        for n in urls:
+            for name, path in paths[n].items():
+                subjects[f"{n} {name}"] = lambda port=cached[n], path=path: fetch(port, path)
+                where[f"{n} {name}"] = (n, name, cached[n], path)
+            subjects[f"{n} afresh"] = lambda port=afresh[n]: fetch(port, "/")
+            where[f"{n} afresh"] = (n, "/ (computed afresh)", afresh[n], "/")
+        times = medians(in_turns(subjects, repeat))
+        found: dict[int, dict[str, tuple[float, int]]] = {n: {} for n in urls}
+        for label, (n, name, port, path) in where.items():
+            found[n][name] = (times[label], fetch(port, path, gzip_ok=True).wire_bytes)
+    return found
 
 
 def page_results(pages: dict[int, dict[str, tuple[float, int]]]) -> list[Result]:
@@ -464,6 +561,70 @@ def bench_plotly(port: int) -> Result:
     )
 
 
+CHROMIUM = os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium")
+#: How long a page may take to draw its timeline before the benchmark gives up on it.
+DRAW_TIMEOUT_MS = 300_000
+
+
+def browser_available() -> bool:
+    """Whether Playwright is installed and Chromium is at ``CHROMIUM``."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return Path(CHROMIUM).exists()
+
+
+def measure_draws(ports: dict[int, int], repeat: int) -> dict[int, tuple[float, int]]:
+    """Median seconds from asking headless Chromium for ``/`` to its timeline drawn, and the DOM's nodes then,
+    of each server in ``ports`` (by size), the loads of the sizes taken in turns.
+
+    Each load is a fresh page in one browser context per server, so plotly.js comes from the
+    browser's cache after the first (unmeasured) load, as on a repeat visit.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+        )
+        try:
+            contexts = {n: browser.new_context(viewport={"width": 1400, "height": 900}) for n in ports}
+
+            def load(n: int) -> int:
+                page = contexts[n].new_page()
+                try:
+                    page.goto(f"http://127.0.0.1:{ports[n]}/", wait_until="commit", timeout=DRAW_TIMEOUT_MS)
+                    page.wait_for_selector("#timeline-chart[data-rendered='true']", timeout=DRAW_TIMEOUT_MS)
+                    nodes: int = page.evaluate("document.getElementsByTagName('*').length")
+                    return nodes
+                finally:
+                    page.close()
+
+            nodes = {n: load(n) for n in ports}
+            times = in_turns({str(n): (lambda n=n: load(n)) for n in ports}, repeat)
+        finally:
+            browser.close()
+    return {n: (statistics.median(times[str(n)]), nodes[n]) for n in ports}
+
+
+def draw_results(draws: dict[int, tuple[float, int]]) -> list[Result]:
+    """The drawing times in Chromium, each as a ratio to that at the smallest size."""
+    smallest = min(draws)
+    return [
+        Result(
+            f"GET / drawn in Chromium, {size_label(n)} events",
+            f"{seconds(t)}, {nodes:,} DOM nodes",
+            f"at {size_label(smallest)}: {seconds(draws[smallest][0])}",
+            t / draws[smallest][0],
+            "headless, until the timeline is drawn; ratio between sizes",
+        )
+        for n, (t, nodes) in sorted(draws.items())
+    ]
+
+
 HELLO = """
 from flask import Flask
 app = Flask(__name__)
@@ -473,35 +634,71 @@ def hello():
 """
 
 
+#: What the load test asks for: the timeline, a filtered download, the events API.
+WRK_PATHS = ("/", "/events.csv?status=refused", "/api/events")
+
+
+@dataclass(frozen=True)
+class Load:
+    """What ``wrk`` reports: requests per second, the 99th percentile latency, failed requests."""
+
+    rate: float
+    p99: float
+    errors: int
+
+
+def _wrk_seconds(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
+
+
+def wrk(port: int, path: str, seconds_each: int) -> Load:
+    """``wrk -t2 -c16 --latency`` on ``path`` for ``seconds_each`` seconds."""
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            "-c16",
+            f"-d{seconds_each}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
+    errors = sum(int(v) for v in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return Load(
+        float(rate.group(1)) if rate else 0.0,
+        _wrk_seconds(p99.group(1)) if p99 else float("inf"),
+        errors + (int(non_2xx.group(1)) if non_2xx else 0),
+    )
+
+
 def bench_wrk(port: int, env: dict[str, str], n: int, seconds_each: int) -> list[Result]:
     """Requests per second under ``wrk -c16`` against a Flask hello-world under the same gunicorn."""
     if not shutil.which("wrk"):
         return []
 
-    def rate(p: int, path: str) -> float:
-        out = subprocess.run(
-            ["wrk", "-t2", "-c16", f"-d{seconds_each}s", f"http://127.0.0.1:{p}{path}"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        found = re.search(r"Requests/sec:\s+([\d.]+)", out)
-        return float(found.group(1)) if found else 0.0
-
     with tempfile.TemporaryDirectory(prefix="tracker-hello-") as tmp:
         Path(tmp, "hello.py").write_text(HELLO)
         hello_env = dict(env, PYTHONPATH=tmp)
         with gunicorn("hello:app", hello_env) as hello_port:
-            hello = rate(hello_port, "/")
+            hello = wrk(hello_port, "/", seconds_each)
     results = []
-    for path in ("/", "/events.csv?status=refused", "/api/events"):
-        r = rate(port, path)
+    for path in WRK_PATHS:
+        load = wrk(port, path, seconds_each)
         results.append(
             Result(
                 f"wrk -c16 GET {path}, {size_label(n)} events",
-                f"{r:,.0f} req/s",
-                f"hello-world {hello:,.0f} req/s",
-                hello / r if r else float("inf"),
+                f"{load.rate:,.0f} req/s, p99 {seconds(load.p99)}, {load.errors} errors",
+                f"hello-world {hello.rate:,.0f} req/s, p99 {seconds(hello.p99)}",
+                hello.rate / load.rate if load.rate else float("inf"),
                 "ratio = hello-world rate / page rate",
             )
         )
@@ -574,6 +771,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--wrk", type=int, metavar="SECONDS", default=0, help="also load-test with wrk at 1e4"
     )
     parser.add_argument(
+        "--bulk",
+        type=parse_sizes,
+        metavar="SIZES",
+        help="also time the export at these sizes (e.g. 1e6), the database grown by bulk SQL copies of the largest imported",
+    )
+    parser.add_argument(
+        "--no-browser", action="store_true", help="do not time drawing / in headless Chromium"
+    )
+    parser.add_argument(
         "--import-max", type=int, default=100_000, metavar="N", help="largest size imported in full"
     )
     parser.add_argument(
@@ -602,6 +808,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     say()
     results: list[Result] = []
     pages: dict[int, dict[str, tuple[float, int]]] = {}
+    draws: dict[int, tuple[float, int]] = {}
+    browser = not args.no_browser and browser_available()
     with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
         for n in sizes:
             csv_path = Path(tmp) / f"events-{n}.csv"
@@ -620,16 +828,58 @@ def main(argv: Sequence[str] | None = None) -> int:
                 progress(f"importing {n:,} rows once (over --import-max: not timed) ...")
                 import_csv(url, csv_path)
             env = tracker_env(url)
+            one_by_one = bool(args.database_url) or len(sizes) == 1  # else the pages are timed in turns below
             with gunicorn("tracker:create_app()", env) as port:
-                progress(f"timing /events.csv and the pages at {n:,} ...")
+                progress(f"timing /events.csv{' and the pages' if one_by_one else ''} at {n:,} ...")
                 results.append(bench_export(port, url, n, repeat))
-                pages[n] = measure_pages(port, repeat)
+                if one_by_one:
+                    pages[n] = measure_pages(port, repeat)
+                if browser and one_by_one:
+                    progress(f"drawing / in Chromium at {n:,} ...")
+                    draws.update(measure_draws({n: port}, repeat))
                 if n == sizes[0]:
                     results.append(bench_plotly(port))
                 if args.wrk and n == 10_000:
                     results.extend(bench_wrk(port, env, n, args.wrk))
+            if one_by_one:
+                with gunicorn("tracker:create_app()", dict(env, FLASK_TIMELINE_CACHE="false")) as port:
+                    progress(f"timing / computed afresh at {n:,} ...")
+                    pages[n].update(measure_uncached(port, repeat))
+        if not args.database_url and len(sizes) > 1 and not args.import_only:
+            # every size's servers at once, their pages timed in turns: the machine's slow moments
+            # fall on every size alike, so the ratios between sizes hold
+            urls = {n: f"sqlite:///{Path(tmp) / f'tracker-{n}.sqlite3'}" for n in sizes}
+            progress("timing the pages of every size in turns ...")
+            pages = measure_pages_in_turns(urls, repeat)
+            if browser:
+                with ExitStack() as stack:
+                    ports = {
+                        n: stack.enter_context(gunicorn("tracker:create_app()", tracker_env(u), 1))
+                        for n, u in urls.items()
+                    }
+                    progress("drawing / in Chromium, every size in turns ...")
+                    draws = measure_draws(ports, repeat)
+        for n in () if args.import_only else args.bulk or ():
+            largest = max(sizes)
+            source = args.database_url or f"sqlite:///{Path(tmp) / f'tracker-{largest}.sqlite3'}"
+            url = args.database_url or f"sqlite:///{Path(tmp) / f'tracker-bulk-{n}.sqlite3'}"
+            if url != source:  # a consistent copy of the SQLite file (its write-ahead log included)
+                with (
+                    closing(sqlite3.connect(source.removeprefix("sqlite:///"))) as original,
+                    closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as copied,
+                ):
+                    original.backup(copied)
+            progress(f"growing the {size_label(largest)} database to {n:,} events by bulk SQL ...")
+            grow_events(url, n)
+            with gunicorn("tracker:create_app()", tracker_env(url)) as port:
+                progress(f"timing /events.csv at {n:,} ...")
+                results.append(
+                    bench_export(port, url, n, repeat, note="bulk-built database, streamed through gunicorn")
+                )
     if pages:
         results.extend(page_results(pages))
+    if draws:
+        results.extend(draw_results(draws))
     say(table(results))
     say()
     say(f"ratio = measured / baseline, both timed in this run; total {time.perf_counter() - started:.0f} s")

@@ -280,8 +280,8 @@
           if (status) {
             status.textContent = figure.layout.meta.detail
               ? ""
-              : "Many events in this window: each square counts the events of " + figure.layout.meta.bin_days +
-                " days (zoom in to see them one by one).";
+              : "Many events in this window: each square counts the events of " + figure.layout.meta.bin_label +
+                " (zoom in to see them one by one).";
           }
         });
       })

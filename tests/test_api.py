@@ -483,6 +483,36 @@ def test_post_pairs_run_across_holders(seeded: Flask, client: FlaskClient) -> No
     )
 
 
+def test_a_pairs_gaps_are_paged_latest_first(seeded: Flask, client: FlaskClient) -> None:
+    for day in ("2024-07-12", "2025-03-01"):
+        body = event_body(
+            date=day,
+            official_a="Lloyd Austin",
+            official_b="Andrei Belousov",
+            country_b="Russia",
+            role_b="Russian Minister of Defence",
+            initiated_by="",
+        )
+        assert client.post("/api/events", json=body).status_code == 201
+    pairs = pairs_by_label(client, "as_of=2025-08-01&lanes=post")
+    key = next(p for label, p in pairs.items() if "US Secretary of Defense" in label)["pair_key"]
+    first = client.get(f"/api/pairs/{key}/gaps?per_page=2").get_json()
+    assert (first["pair_key"], first["total"], first["page"], first["prev"]) == (key, 3, 1, None)
+    assert [g["end"] for g in first["items"]] == ["2025-03-01", "2024-07-12"]
+    assert first["items"][1]["label"] == "791 days"
+    second = client.get(first["next"]).get_json()
+    assert [g["end"] for g in second["items"]] == ["2022-05-13"] and second["next"] is None
+    assert client.get(second["prev"]).get_json() == first
+    # the same gaps as /api/pairs?gaps=true gives all at once
+    assert sorted(g["end"] for g in first["items"] + second["items"]) == [
+        g["end"] for g in pairs[next(k for k in pairs if "US Secretary of Defense" in k)]["gaps"]
+    ]
+    missing = client.get("/api/pairs/999:998/gaps")
+    assert missing.status_code == 404 and missing.is_json
+    assert client.get("/api/pairs/not-a-key/gaps").status_code == 404
+    assert set(client.get(f"/api/pairs/{key}/gaps?per_page=0&x=1").get_json()["fields"]) == {"per_page", "x"}
+
+
 def test_pairs_reject_bad_parameters(seeded: Flask, client: FlaskClient) -> None:
     response = client.get("/api/pairs?as_of=yesterday&lanes=desks&x=1")
     assert response.status_code == 422

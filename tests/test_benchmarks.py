@@ -12,18 +12,39 @@ from benchmarks.__main__ import main
 EXPECTED = (
     "import-csv, 200 rows",
     "web import 200 (preview + confirm)",
+    "import-csv, 50 rows",
     "GET /events.csv, 200 rows",
     "plotly.js over the wire (gzip accepted)",
     "GET /, 200 events",
     "GET /pairs, 200 events",
     "GET /pairs/<busiest>, 200 events",
     "GET /api/pairs, 200 events",
+    "GET / (computed afresh), 200 events",
+    "GET /events.csv, 500 rows",
+    "GET /, 50 events",  # two sizes: their pages timed in turns
+    "GET / (computed afresh), 50 events",
 )
 
 
 def test_quick_benchmark_prints_every_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = tmp_path / "bench.md"
-    assert main(["--quick", "--sizes", "200", "--repeat", "1", "--markdown", str(report)]) == 0
+    assert (
+        main(
+            [
+                "--quick",
+                "--sizes",
+                "50,200",
+                "--bulk",
+                "500",
+                "--repeat",
+                "1",
+                "--no-browser",
+                "--markdown",
+                str(report),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     lines = out.splitlines()
     for name in EXPECTED:
@@ -31,7 +52,9 @@ def test_quick_benchmark_prints_every_row(tmp_path: Path, capsys: pytest.Capture
         assert row is not None, f"no row {name!r} in:\n{out}"
         assert re.search(r"  \d+\.\d\dx  ", row), f"no ratio in {row!r}"
     text = report.read_text()
-    assert text.count("\n| ") == len(EXPECTED) + 1  # header and one line per benchmark
+    printed = [line for line in lines if re.search(r"  \d+\.\d\dx  ", line)]
+    assert len(printed) == 16  # import, export: 2 sizes; plotly.js; 5 pages: 2 sizes; the bulk export
+    assert text.count("\n| ") == len(printed) + 1  # header and one line per benchmark
     for name in EXPECTED:
         assert f"| {name} |" in text
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,6 +93,54 @@ def test_a_crowded_window_is_counted_per_stretch_of_days_until_zoomed_in(
     # zoomed in on May 2022, three events: one by one again
     near = client.get("/timeline.json?start=2022-04-01&end=2022-05-31").get_json()
     assert near["layout"]["meta"]["detail"] is True and marker_ids(near) == {3, 4, 5}
+
+
+def _counted(fig: dict[str, Any]) -> int:
+    bins = [t for t in fig["data"] if (t.get("meta") or {}).get("kind") == "bins"]
+    return sum(int(re.search(r"(\d+) events?:", h).group(1)) for t in bins for h in t["hovertext"])  # type: ignore[union-attr]
+
+
+def test_a_wide_crowded_window_is_counted_per_calendar_months_from_the_stored_counts(
+    seeded: Flask, client: FlaskClient
+) -> None:
+    seeded.config["TIMELINE_DETAIL_LIMIT"] = 3
+    wide = client.get("/timeline.json?start=1990-01-01&end=2026-11-30").get_json()
+    assert wide["layout"]["meta"]["detail"] is False
+    assert wide["layout"]["meta"]["bin_label"] == "4 months"
+    spans = [
+        tuple(c[1:])
+        for t in wide["data"]
+        if (t.get("meta") or {}).get("kind") == "bins"
+        for c in t["customdata"]
+    ]
+    assert spans and all(lo[8:] == "01" and int(lo[5:7]) % 4 == 1 for lo, _ in spans)
+    assert ("2022-01-01", "2022-04-30") in spans and ("2022-05-01", "2022-08-31") in spans
+    assert _counted(wide) == 5
+    # a write brings the stored counts up to date at once
+    client.post("/events/new", data=valid_form(date="2024-06-01", source_date="2024-06-02"))
+    assert _counted(client.get("/timeline.json?start=1990-01-01&end=2026-11-30").get_json()) == 6
+    client.post("/events/1/delete")
+    assert _counted(client.get("/timeline.json?start=1990-01-01&end=2026-11-30").get_json()) == 5
+
+
+def test_the_held_contacts_per_month_from_stored_counts_match_a_count_of_the_events(
+    seeded: Flask, client: FlaskClient
+) -> None:
+    client.post("/events/new", data=valid_form(date="2022-05-30", source_date="2022-06-02"))
+    with seeded.app_context():
+        session = get_session()
+        counted = events.counts_per_month(session, flt=None, lanes="post")
+    chart = figure(client.get("/").get_data(as_text=True), "frequency-chart")
+    drawn: dict[str, int] = {}
+    for trace in chart["data"]:
+        for x, n in zip(trace["x"], trace["y"], strict=True):
+            if n:
+                drawn[x[:7]] = drawn.get(x[:7], 0) + n
+    per_month: dict[str, int] = {}
+    for _, year, month, n in counted:
+        per_month[f"{year:04d}-{month:02d}"] = per_month.get(f"{year:04d}-{month:02d}", 0) + n
+    assert drawn == per_month
+    assert drawn["2022-05"] == 3
 
 
 def test_the_page_carries_the_address_of_its_windows_with_its_filters(
@@ -359,3 +408,24 @@ def test_a_context_event_with_an_end_is_a_span_and_counts_only_for_the_pairs_it_
     bad = client.post("/context", data={"date": "2022-05-01", "date_end": "2022-04-01", "title": "Backwards"})
     assert bad.status_code == 400 and "date_end" in bad.get_data(as_text=True)
     assert "Backwards" not in client.get("/context").get_data(as_text=True).split("Add a context event")[0]
+
+
+def test_one_lane_draws_no_more_events_one_by_one_than_it_has_room_for(
+    seeded: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    start = dt.date(2010, 1, 1)
+    rows = [
+        event(date=(start + dt.timedelta(days=3 * n)).isoformat(), source_date="2024-01-01")
+        for n in range(120)
+    ]
+    path = tmp_path / "many.csv"
+    path.write_bytes(make_csv(rows))
+    assert runner.invoke(args=["import-csv", str(path)]).exit_code == 0
+    key = pair_key(client, SECDEF)
+    # 200 pixels hold at most 100 markers: 122 events are counted per stretch of days
+    narrow = client.get(f"/timeline.json?key={key}&width=200").get_json()
+    assert narrow["layout"]["meta"]["detail"] is False
+    assert _counted(narrow) == 122
+    # a wider chart has room for them one by one
+    wide = client.get(f"/timeline.json?key={key}&width=1100").get_json()
+    assert wide["layout"]["meta"]["detail"] is True and len(marker_ids(wide)) == 122

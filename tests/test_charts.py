@@ -148,14 +148,15 @@ def test_markers_carry_status_colour_and_fill_channel_shape_and_escaped_hovers()
 
 
 def test_a_crowded_window_is_drawn_as_counts_per_stretch_of_days() -> None:
-    bins = [("p1-p2", 0, "held", 7), ("p1-p2", 0, "refused", 2), ("p1-p2", 3, "refused", 1)]
-    figure = timeline.timeline_figure([lane()], WINDOW, bins=bins, bin_days=10)
+    counts = [("p1-p2", 0, "held", 7), ("p1-p2", 0, "refused", 2), ("p1-p2", 3, "refused", 1)]
+    bins = timeline.day_bins(counts, WINDOW.start, 10)
+    figure = timeline.timeline_figure([lane()], WINDOW, bins=bins, bin_label="10 days")
     cells = [t for t in figure["data"] if (t.get("meta") or {}).get("kind") == "bins"]
     assert {t["name"] for t in cells} == {"held (many: zoom in)", "refused (many: zoom in)"}
     held = next(t for t in cells if t["name"].startswith("held"))
     assert held["customdata"] == [["p1-p2", "2022-01-01", "2022-01-10"]]
     assert "9 events: 7 held, 2 refused" in held["hovertext"][0]
-    assert figure["layout"]["meta"]["detail"] is False and figure["layout"]["meta"]["bin_days"] == 10
+    assert figure["layout"]["meta"]["detail"] is False and figure["layout"]["meta"]["bin_label"] == "10 days"
 
 
 def test_gap_labels_are_candidates_with_the_span_they_must_fit_in() -> None:

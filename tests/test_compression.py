@@ -9,6 +9,7 @@ import brotli
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tracker import streams
 from tracker.pages.site import PLOTLY_JS
 
 GZIP = {"Accept-Encoding": "gzip"}
@@ -64,12 +65,37 @@ def test_plotly_js_in_brotli_or_plain(seeded: Flask, client: FlaskClient) -> Non
     plain.close()
 
 
-def test_csv_export_still_streams_when_compression_is_accepted(seeded: Flask, client: FlaskClient) -> None:
-    plain = client.get("/events.csv").get_data()
-    response = client.get("/events.csv", headers={"Accept-Encoding": "br, gzip"})
+def test_csv_export_streams_gzipped_when_gzip_is_accepted(seeded: Flask, client: FlaskClient) -> None:
+    plain = client.get("/events.csv", headers={"Accept-Encoding": "identity"})
+    assert plain.headers.get("Content-Encoding") is None
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    text = plain.get_data(as_text=True)
+    assert text.startswith("id,date,date_end,") and text.count("\r\n") == 6  # header and five events
+    response = client.get("/events.csv?status=held", headers={"Accept-Encoding": "br;q=1, gzip;q=0.5"})
     assert response.is_streamed
-    assert response.headers.get("Content-Encoding") is None
-    assert response.get_data() == plain
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert response.headers["Content-Disposition"].endswith('-filtered.csv"')
+    held = client.get("/events.csv?status=held").get_data(as_text=True)
+    assert gzip.decompress(response.get_data()).decode("utf-8") == held
+    # gzip refused: as it is
+    refused = client.get("/events.csv", headers={"Accept-Encoding": "gzip;q=0, br"})
+    assert refused.headers.get("Content-Encoding") is None and refused.get_data(as_text=True) == text
+
+
+def test_sources_csv_streams_gzipped_when_gzip_is_accepted(seeded: Flask, client: FlaskClient) -> None:
+    plain = client.get("/sources.csv").get_data()
+    zipped = client.get("/sources.csv", headers={"Accept-Encoding": "*"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.get_data()) == plain
+
+
+def test_a_large_stream_is_compressed_in_pieces_with_flat_memory() -> None:
+    rows = (f"{n},{'Шойгу «quoted», ' * (n % 7)}\r\n" for n in range(200_000))
+    pieces = list(streams.gzip_chunks(rows))
+    assert len(pieces) > 2 and all(len(p) <= streams.SEND_AT * 2 for p in pieces[:-1])
+    expected = "".join(f"{n},{'Шойгу «quoted», ' * (n % 7)}\r\n" for n in range(200_000))
+    assert gzip.decompress(b"".join(pieces)).decode("utf-8") == expected
 
 
 def test_static_files_are_served_whole_and_closed(client: FlaskClient) -> None:

@@ -9,6 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.helpers import AS_OF, CHAIRMAN, SECDEF, figure, lanes_of, table_rows, trace_named, valid_form
+from tracker import create_app
+from tracker.db import get_engine
 
 
 def test_timeline_carries_the_seeded_events(seeded: Flask, client: FlaskClient) -> None:
@@ -112,3 +114,49 @@ def test_figure_json_cannot_close_its_script_element(client: FlaskClient) -> Non
     assert "<script>alert(1)" not in page
     held = trace_named(figure(page, "timeline-chart"), "held")
     assert "&lt;/script&gt;&lt;script&gt;alert(1)" in held["hovertext"][0]
+
+
+def _marker_ids(page: str) -> set[int]:
+    fig = figure(page, "timeline-chart")
+    return {i for t in fig["data"] if (t.get("meta") or {}).get("kind") == "events" for i in t["customdata"]}
+
+
+def test_every_write_changes_what_the_timeline_shows_in_every_process(
+    seeded: Flask, client: FlaskClient
+) -> None:
+    # a second app on the same database stands for a second gunicorn worker, with its own cache
+    other = create_app({**seeded.config, "TESTING": True})
+    reader = other.test_client()
+    assert _marker_ids(reader.get("/").get_data(as_text=True)) == {1, 2, 3, 4, 5}
+    assert _marker_ids(reader.get("/").get_data(as_text=True)) == {1, 2, 3, 4, 5}  # from its cache
+    client.post("/events/new", data=valid_form(date="2023-03-14", source_date="2023-03-15"))
+    assert _marker_ids(reader.get("/").get_data(as_text=True)) == {1, 2, 3, 4, 5, 6}
+    client.post("/events/2/delete")
+    assert _marker_ids(reader.get("/").get_data(as_text=True)) == {1, 3, 4, 5, 6}
+    client.post("/events/2/restore")
+    assert _marker_ids(reader.get("/").get_data(as_text=True)) == {1, 2, 3, 4, 5, 6}
+    # a change that is not an event's: a context event and the thresholds of a pair
+    talks = {"date": "2023-06-01", "title": "Talks resume in Geneva", "description": "", "source_url": ""}
+    assert client.post("/context", data=talks).status_code == 302
+    assert "Talks resume in Geneva" in reader.get("/").get_data(as_text=True)
+    edited = {**talks, "title": "Talks resume in Vienna"}
+    assert client.post("/context/2/edit", data=edited).status_code == 302
+    page = reader.get("/").get_data(as_text=True)
+    assert "Talks resume in Vienna" in page and "Talks resume in Geneva" not in page
+    with other.app_context():
+        get_engine().dispose()
+
+
+def test_the_timeline_answers_304_while_unchanged(seeded: Flask, client: FlaskClient) -> None:
+    first = client.get("/")
+    tag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "private, no-cache"
+    again = client.get("/", headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.get_data() == b""
+    # another query, another user, or a write: the page again
+    assert client.get("/?status=held", headers={"If-None-Match": tag}).status_code == 200
+    assert seeded.test_client().get("/", headers={"If-None-Match": tag}).status_code == 200
+    client.post("/events/new", data=valid_form(date="2023-03-14", source_date="2023-03-15"))
+    changed = client.get("/", headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
+    assert 6 in _marker_ids(changed.get_data(as_text=True))

@@ -11,6 +11,7 @@ import datetime as dt
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import orjson
@@ -60,8 +61,9 @@ class Chart:
     figure: dict[str, Any]
     hint: str = ""
 
-    @property
+    @cached_property
     def json(self) -> str:
+        """The figure's JSON for the page (worked out once: a cached page uses it again)."""
         return dumps(self.figure)
 
 

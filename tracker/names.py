@@ -120,6 +120,7 @@ def _names_country(title: str, country: str) -> bool:
     return any(f" {spelling} " in words for spelling in spellings_of(country) if len(spelling) > 1)
 
 
+@functools.lru_cache(maxsize=4096)
 def post_label(title: str, country: str) -> str:
     """A post's title for lanes, with its country's adjective when the title names none.
 

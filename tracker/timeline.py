@@ -313,33 +313,91 @@ def _channel_legend(markers: Sequence[MarkerLike]) -> list[dict[str, Any]]:
     ]
 
 
-def _bins(
-    bins: Sequence[tuple[str, int, str, int]], window: Window, bin_days: int, rows: Rows
-) -> list[dict[str, Any]]:
-    """Where a window holds too many events to draw, a mark per stretch of ``bin_days``: its size the count."""
-    cells: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
-    for key, index, status, count in bins:
-        cells[(key, index)][status] = cells[(key, index)].get(status, 0) + count
-    by_status: dict[str, list[tuple[str, int, dict[str, int]]]] = defaultdict(list)
-    for (key, index), counts in cells.items():
+#: A stretch of one lane's events counted by status: (lane key, first day, last day, status, events).
+Bin = tuple[str, dt.date, dt.date, str, int]
+
+
+def day_bins(counts: Sequence[tuple[str, int, str, int]], start: dt.date, bin_days: int) -> list[Bin]:
+    """Counts per (lane, stretch number, status), stretch ``n`` running ``bin_days`` days from ``start + n * bin_days``."""
+    found = []
+    for key, index, status, n in counts:
+        first = start + dt.timedelta(days=index * bin_days)
+        found.append((key, first, first + dt.timedelta(days=bin_days - 1), status, n))
+    return found
+
+
+def months_per_bin(bin_days: int) -> int:
+    """How many calendar months a stretch of about ``bin_days`` days spans (at least one)."""
+    return max(1, round(bin_days / 30.44))
+
+
+def month_bins(
+    counts: Mapping[str, Mapping[str, Mapping[str, int]]], months: int, start: dt.date, end: dt.date
+) -> list[Bin]:
+    """Per-lane counts by month ("YYYY-MM" -> status -> events) summed into stretches of ``months`` months.
+
+    Stretches are aligned on the calendar (month number since year 0 divisible by ``months``);
+    only the months that meet ``start`` .. ``end`` count.
+    """
+    first_month = start.year * 12 + start.month - 1
+    last_month = end.year * 12 + end.month - 1
+    cells: dict[tuple[str, int, str], int] = defaultdict(int)
+    numbers: dict[str, int] = {}
+    for key, by_month in counts.items():
+        for month, by_status in by_month.items():
+            number = numbers.get(month)
+            if number is None:
+                number = numbers[month] = int(month[:4]) * 12 + int(month[5:7]) - 1
+            if first_month <= number <= last_month:
+                for status, n in by_status.items():
+                    cells[(key, number // months, status)] += n
+    found = []
+    spans: dict[int, tuple[dt.date, dt.date]] = {}
+    for (key, index, status), n in cells.items():
+        span = spans.get(index)
+        if span is None:
+            lo, hi = index * months, index * months + months
+            span = spans[index] = (
+                dt.date(lo // 12, lo % 12 + 1, 1),
+                dt.date(hi // 12, hi % 12 + 1, 1) - dt.timedelta(days=1),
+            )
+        found.append((key, span[0], span[1], status, n))
+    return found
+
+
+def _bins(bins: Sequence[Bin], rows: Rows) -> list[dict[str, Any]]:
+    """Where a window holds too many events to draw, a mark per stretch of days: its size the count."""
+    cells: dict[tuple[str, dt.date, dt.date], dict[str, int]] = defaultdict(dict)
+    for key, first, last, status, count in bins:
+        cells[(key, first, last)][status] = cells[(key, first, last)].get(status, 0) + count
+    by_status: dict[str, list[tuple[str, dt.date, dt.date, dict[str, int]]]] = defaultdict(list)
+    for (key, first, last), counts in cells.items():
+        if key not in rows.lanes:
+            continue
         main = "held" if counts.get("held") else max(counts, key=lambda s: counts[s])
-        by_status[main].append((key, index, counts))
+        by_status[main].append((key, first, last, counts))
     traces = []
+    spans: dict[tuple[dt.date, dt.date], tuple[str, str, str]] = {}
+    words = {s: _words(s, Status) for counts in cells.values() for s in counts}
     for status, chosen in by_status.items():
         xs, ys, sizes, data, hovers = [], [], [], [], []
-        for key, index, counts in chosen:
-            start = window.start + dt.timedelta(days=index * bin_days)
-            end = start + dt.timedelta(days=bin_days - 1)
+        for key, start, end, counts in chosen:
+            span = spans.get((start, end))
+            if span is None:
+                span = spans[(start, end)] = (
+                    start.isoformat(),
+                    end.isoformat(),
+                    (start + (end - start) / 2).isoformat(),
+                )
+            lo, hi, middle = span
             total = sum(counts.values())
-            xs.append((start + (end - start) / 2).isoformat())
+            xs.append(middle)
             ys.append(rows.lanes[key])
             sizes.append(min(22, 6 + 3 * total**0.5))
-            data.append([key, start.isoformat(), end.isoformat()])
-            parts = ", ".join(
-                f"{n} {_words(s, Status)}" for s, n in sorted(counts.items(), key=lambda sn: -sn[1])
-            )
+            data.append([key, lo, hi])
+            parts = ", ".join(f"{n} {words[s]}" for s, n in sorted(counts.items(), key=lambda sn: -sn[1]))
             hovers.append(
-                f"<b>{start.isoformat()} – {end.isoformat()}</b><br>{_plural(total, 'event')}: {parts}<br><i>Click to zoom in</i>"
+                f"<b>{lo} – {hi}</b><br>{_plural(total, 'event')}: {parts}<br><i>Click to zoom in</i>"
             )
         traces.append(
             {
@@ -628,7 +686,9 @@ def add_unobserved(
                     "xanchor": "left",
                     "yanchor": "top",
                     "text": "unobserved",
-                    "hovertext": plotly_text(f"unobserved {p.start.isoformat()} – {end.isoformat()}: {p.note}"),
+                    "hovertext": plotly_text(
+                        f"unobserved {p.start.isoformat()} – {end.isoformat()}: {p.note}"
+                    ),
                     "showarrow": False,
                     "font": {"size": 10, "color": "#475569"},
                     "name": "unobserved",
@@ -762,8 +822,8 @@ def timeline_figure(
     window: Window,
     *,
     markers: Sequence[MarkerLike] | None = None,
-    bins: Sequence[tuple[str, int, str, int]] | None = None,
-    bin_days: int = 1,
+    bins: Sequence[Bin] | None = None,
+    bin_label: str = "",
     gaps: Sequence[tuple[str, Gap, dt.date, dt.date]] = (),
     changes: Sequence[HolderChange] = (),
     context: Sequence[ContextLike] = (),
@@ -778,7 +838,7 @@ def timeline_figure(
     if markers is not None:
         data += _markers(markers, rows)
     if bins is not None:
-        data += _bins(bins, window, bin_days, rows)
+        data += _bins(bins, rows)
     data += _changes(changes, window, rows)
     if markers is not None:
         data += _channel_legend(markers)
@@ -831,7 +891,7 @@ def timeline_figure(
                     for lane in lanes
                 ],
                 "detail": markers is not None,
-                "bin_days": bin_days if bins is not None else None,
+                "bin_label": bin_label if bins is not None else None,
             },
         },
     }

@@ -57,7 +57,11 @@ class PairQuery(BaseModel):
         default="person",
         description="Pairs of persons (Austin – Shoigu), or of posts, which run across changes of holder.",
     )
-    gaps: bool = Field(default=False, description="Include every gap of each pair (else only the longest).")
+    gaps: bool = Field(
+        default=False,
+        description="Include every gap of each pair (else only the longest); "
+        "`/api/pairs/{key}/gaps` pages through one pair's gaps.",
+    )
     dyad: str = Field(
         default="", description="Only the pairs of these two countries (`United States – Russia`)."
     )
@@ -225,6 +229,29 @@ class PairPublic(BaseModel):
         default=False,
         description="Whether the current silence overlaps an unobserved period (then it is no confirmed silence).",
     )
+
+
+class GapQuery(BaseModel):
+    """Which page of a pair's gaps."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    page: int = Field(default=1, ge=1, le=1_000_000, description="The page to return, from 1.")
+    per_page: int = Field(
+        default=100, ge=1, le=1000, description="Gaps per page (at most 1000).", examples=[10]
+    )
+
+
+class GapPage(BaseModel):
+    """One page of a pair's gaps, the latest first, with the addresses of the pages around it."""
+
+    pair_key: str = Field(description="The pair: a person pair (`3:4`) or a post pair.")
+    items: list[GapPublic]
+    page: int = Field(description="This page's number, from 1.")
+    per_page: int = Field(description="The most gaps a page holds.")
+    total: int = Field(description="How many gaps the pair has, on all pages.")
+    next: str | None = Field(description="The address of the next page, or null on the last.")
+    prev: str | None = Field(description="The address of the previous page, or null on the first.")
 
 
 class PairList(BaseModel):

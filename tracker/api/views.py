@@ -36,7 +36,9 @@ from tracker.api.schemas import (
     EventPage,
     EventWritten,
     FilterQuery,
+    GapPage,
     GapPublic,
+    GapQuery,
     OfficialList,
     OfficialPublic,
     PageQuery,
@@ -60,6 +62,7 @@ from tracker.models import (
     EventUpdate,
     SourceCreate,
 )
+from tracker.posts import is_pair_key, is_post_pair_key
 from tracker.store import (
     DuplicateError,
     InputError,
@@ -693,6 +696,38 @@ def save_assessment() -> Response:
     if created:
         response.headers["Location"] = _link("api.get_assessment", assessment_id=row.id)
     return response
+
+
+@bp.get("/pairs/<key>/gaps")
+@_doc(Operation(GapPage, query=(GapQuery,), errors=(404, 422)))
+def list_pair_gaps(key: str) -> Response:
+    """One pair's gaps, the latest first, a page at a time (the current silence is in `/api/pairs`).
+
+    `key` is a pair key as `/api/pairs` gives it: a person pair (`3:4`) or a post pair.
+    """
+    paging = _query(GapQuery, request.args)
+    session = get_session()
+    mode = "post" if is_post_pair_key(key) else "person"
+    if not is_pair_key(key) or not lanes.lane_stats(session, mode, [key]):
+        raise ApiError(404, f"no pair {key!r}")
+    offset = (paging.page - 1) * paging.per_page
+    found, total = lanes.lane_gap_page(session, mode, key, limit=paging.per_page, offset=offset)
+    last_page = max(1, -(-total // paging.per_page))
+
+    def link(page: int) -> str:
+        return _link("api.list_pair_gaps", key=key, page=page, per_page=paging.per_page)
+
+    return _json(
+        GapPage(
+            pair_key=key,
+            items=[_gap(g) for g in found],
+            page=paging.page,
+            per_page=paging.per_page,
+            total=total,
+            next=link(paging.page + 1) if paging.page < last_page else None,
+            prev=link(min(paging.page - 1, last_page)) if paging.page > 1 else None,
+        )
+    )
 
 
 # The OpenAPI document and the docs page ------------------------------------------------------

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response as BaseResponse
 
-from tracker import csvio
+from tracker import csvio, streams
 from tracker.auth import editors_only
 from tracker.clock import today
 from tracker.countries import canonical_country
@@ -299,21 +310,25 @@ def events_csv() -> Response:
     rows = events.iter_export_rows(get_engine(), flt=flt)
     suffix = "-filtered" if flt.active else ""
     filename = f"contact-events-{today().isoformat()}{suffix}.csv"
-    return Response(
+    return streams.download(
+        request,
         csvio.export_csv(rows),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        level=int(current_app.config.get("COMPRESS_LEVEL", 6)),
     )
 
 
 @bp.get("/sources.csv")
 def sources_csv() -> Response:
     """Every further source of an event (the first is in the events CSV), keyed by event id."""
-    rows = (source for source, _ in events.list_sources(get_session()))
-    return Response(
+    rows = events.iter_source_rows(get_engine(), csvio.SOURCE_COLUMNS)
+    return streams.download(
+        request,
         csvio.export_csv(rows, csvio.SOURCE_COLUMNS),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="contact-sources-{today().isoformat()}.csv"'},
+        level=int(current_app.config.get("COMPRESS_LEVEL", 6)),
     )
 
 

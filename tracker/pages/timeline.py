@@ -10,9 +10,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from flask import (
     Blueprint,
@@ -21,6 +21,8 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -29,7 +31,7 @@ from flask import (
 from pydantic import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
-from tracker import analysis, assessing, board, charts
+from tracker import analysis, assessing, board, caching, charts
 from tracker import timeline as drawing
 from tracker.clock import today
 from tracker.db import get_session
@@ -48,6 +50,10 @@ PERIODS = analysis.PERIODS
 FREQUENCY_VIEWS = ("pair", "status")
 #: A window holding more events than this (``TIMELINE_DETAIL_LIMIT``) is drawn as counts per stretch of days.
 DETAIL_LIMIT = 2000
+#: How many events per pixel of a lane's width are drawn one by one at most (more are counted).
+MARKERS_PER_LANE_PX = 0.5
+#: From how many days per stretch a crowded window is counted per calendar month (or months) instead.
+MONTH_BIN_DAYS = 28
 #: The most gaps a window draws (the longest first).
 GAP_LIMIT = 1500
 #: How many lanes the frequency chart shows one by one; the others are summed.
@@ -164,10 +170,12 @@ def window_figure(
     )
     margin = dt.timedelta(days=window.days // 20 + 1)
     start, end = window.start - margin, window.end + margin
-    limit = int(current_app.config.get("TIMELINE_DETAIL_LIMIT", DETAIL_LIMIT))
+    # no more events one by one than the lanes have room for (half a marker per pixel of each lane)
+    room = max(1, int(window.width * max(1, len(keys)) * MARKERS_PER_LANE_PX))
+    limit = min(int(current_app.config.get("TIMELINE_DETAIL_LIMIT", DETAIL_LIMIT)), room)
     markers: Sequence[Any] | None = None
-    bins = None
-    bin_days = 1
+    bins: list[drawing.Bin] | None = None
+    bin_label = ""
     if not keys:
         gaps: list[tuple[str, analysis.Gap, dt.date, dt.date]] = []
     elif flt.active:
@@ -183,16 +191,34 @@ def window_figure(
             markers = [_marker(e) for e in drawn]
         else:
             bin_days = _bin_days(window)
-            bins = _count_bins(drawn, window, bin_days)
+            bins = drawing.day_bins(_count_bins(drawn, window, bin_days), window.start, bin_days)
+            bin_label = f"{bin_days} days"
     else:
-        count = events.window_count(session, flt=None, lanes=mode, keys=keys, start=start, end=end)
+        stored = _histograms(mode, keys)
+        if stored is not None and len(stored) == len(set(keys)):
+            bounds = [h.count_between(start, end) for h in stored.values()]
+            lower, upper = sum(lo for lo, _ in bounds), sum(hi for _, hi in bounds)
+        else:
+            stored = None
+        if stored is None or lower <= limit < upper:
+            count = events.window_count(session, flt=None, lanes=mode, keys=keys, start=start, end=end)
+        else:  # the stored counts per month settle it
+            count = upper
         if count <= limit:
             markers = events.window_markers(session, flt=None, lanes=mode, keys=keys, start=start, end=end)
         else:
             bin_days = _bin_days(window)
-            bins = events.window_bins(
-                session, flt=None, lanes=mode, keys=keys, start=window.start, end=end, bin_days=bin_days
-            )
+            months = drawing.months_per_bin(bin_days)
+            if stored is not None and bin_days >= MONTH_BIN_DAYS:
+                by_lane = {k: h.months for k, h in stored.items()}
+                bins = drawing.month_bins(by_lane, months, window.start, end)
+                bin_label = f"{months} months" if months > 1 else "a month"
+            else:
+                counted = events.window_bins(
+                    session, flt=None, lanes=mode, keys=keys, start=window.start, end=end, bin_days=bin_days
+                )
+                bins = drawing.day_bins(counted, window.start, bin_days)
+                bin_label = f"{bin_days} days"
         wanted = set(keys)
         gaps = [
             g
@@ -217,7 +243,7 @@ def window_figure(
         window,
         markers=markers,
         bins=bins,
-        bin_days=bin_days,
+        bin_label=bin_label,
         gaps=gaps,
         changes=changes,
         context=shown_context,
@@ -272,10 +298,12 @@ def _frequency(flt: EventFilter, options: Options, rows: Sequence[board.PairRow]
     """Held contacts (or every event by status) per period, the busiest lanes one by one."""
     session = get_session()
     by = "lane" if options.freq == "pair" else "status"
-    found = events.counts_per_month(
-        session, flt=flt, lanes=options.lanes, by=by, status="held" if by == "lane" else None
-    )
     keys = {r.key for r in rows}
+    found = _stored_held_per_month(flt, options, keys) if by == "lane" else None
+    if found is None:
+        found = events.counts_per_month(
+            session, flt=flt, lanes=options.lanes, by=by, status="held" if by == "lane" else None
+        )
     labels = {r.key: r.label for r in rows}
     if by == "lane":
         found = [f for f in found if f[0] in keys]
@@ -316,6 +344,32 @@ def _frequency(flt: EventFilter, options: Options, rows: Sequence[board.PairRow]
     )
 
 
+def _histograms(mode: str, keys: Collection[str]) -> dict[str, lanes.LaneHistogram] | None:
+    """``lanes.lane_histograms``, read once per request (the timeline and the frequency chart share them)."""
+    memo: dict[tuple[str, frozenset[str]], Any] = g.setdefault("lane_histograms", {})
+    wanted = (mode, frozenset(keys))
+    if wanted not in memo:
+        memo[wanted] = lanes.lane_histograms(get_session(), mode, keys)
+    return cast("dict[str, lanes.LaneHistogram] | None", memo[wanted])
+
+
+def _stored_held_per_month(
+    flt: EventFilter, options: Options, keys: set[str]
+) -> list[tuple[str, int, int, int]] | None:
+    """Held contacts per (lane, year, month) of the lanes ``keys`` from their stored counts, where no
+    filter but the lane itself narrows them; else None (count them in SQL)."""
+    if flt.active and not (flt == EventFilter(pair=flt.pair) and flt.pair in keys and len(keys) == 1):
+        return None
+    stored = _histograms(options.lanes, keys)
+    if stored is None:
+        return None
+    return [
+        (key, int(month[:4]), int(month[5:7]), n)
+        for key, h in stored.items()
+        for month, n in h.held_months.items()
+    ]
+
+
 def _filter_choices() -> dict[str, Any]:
     officials = people.list_officials(get_session())
     return {
@@ -337,17 +391,14 @@ def _timeline_chart(figure: dict[str, Any], title: str = "Timeline") -> charts.C
     )
 
 
-@bp.get("/")
-def timeline() -> tuple[str, int]:
-    """Who is silent now, since when, and who refused: the board's lanes on one timeline; filterable."""
+def _timeline_content() -> tuple[dict[str, Any], dict[str, str]]:
+    """What ``/`` shows for the request's query (the template's values), and the query's errors."""
     flt, errors = parse_filters(request.args)
     options = _options(errors)
     session = get_session()
     rows = _rows(flt, options)
     window = _window(rows, errors)
     figure = window_figure(flt, options, rows, window) if rows else None
-    if errors:
-        flash("Some filters were not understood and are ignored: see the messages below.", "error")
     all_rows = rows if not flt.active else board.stored_rows(session, options.lanes, as_of=today())
     recent, shown_total = events.list_events_page(
         session, flt=flt, lanes=options.lanes, limit=10, sort="-date"
@@ -359,28 +410,42 @@ def timeline() -> tuple[str, int]:
     query: dict[str, Any] = dict(flt.query_args())
     lanes_arg: dict[str, Any] = {"lanes": options.lanes} if options.lanes != "person" else {}
     view_args: dict[str, Any] = options.args()
-    page = render_template(
-        "timeline.html",
-        rows=rows,
-        counts=board.level_counts(rows),
-        dyads=board.dyads(all_rows),
-        flt=flt,
-        options=options,
-        errors=errors,
-        pair_choices=sorted(((r.key, r.label) for r in all_rows), key=lambda kv: kv[1]),
-        csv_url=url_for("events.events_csv", **query),
-        json_url=url_for("api.list_events", **query, **lanes_arg),
-        browse_url=url_for("events.browse", **query),
-        data_url=url_for("timeline.timeline_json", **query, **view_args),
-        as_of=today(),
-        total=events.count_events(session),
-        shown_total=shown_total,
-        recent=recent,
-        charts=chart_list,
-        window=window,
+    content = {
+        "rows": rows,
+        "counts": board.level_counts(rows),
+        "dyads": board.dyads(all_rows),
+        "flt": flt,
+        "options": options,
+        "errors": errors,
+        "pair_choices": sorted(((r.key, r.label) for r in all_rows), key=lambda kv: kv[1]),
+        "csv_url": url_for("events.events_csv", **query),
+        "json_url": url_for("api.list_events", **query, **lanes_arg),
+        "browse_url": url_for("events.browse", **query),
+        "data_url": url_for("timeline.timeline_json", **query, **view_args),
+        "as_of": today(),
+        "total": events.count_events(session),
+        "shown_total": shown_total,
+        "recent": recent,
+        "charts": chart_list,
+        "window": window,
         **_filter_choices(),
-    )
-    return page, 400 if errors else 200
+    }
+    return content, errors
+
+
+@bp.get("/")
+def timeline() -> BaseResponse:
+    """Who is silent now, since when, and who refused: the board's lanes on one timeline; filterable."""
+    (content, errors), version = caching.cached("timeline", _timeline_content)
+    tag = caching.page_etag(version)
+    if not errors and caching.not_modified(tag):
+        return caching.not_modified_response(tag)
+    if errors:
+        flash("Some filters were not understood and are ignored: see the messages below.", "error")
+    response = make_response(render_template("timeline.html", **content), 400 if errors else 200)
+    if not errors:
+        caching.mark(response, tag)
+    return response
 
 
 @bp.get("/timeline.json")

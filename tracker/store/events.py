@@ -174,6 +174,7 @@ def _to_row(r: sa.Row[Any], reg: Registry, lanes: str = "person") -> EventRow:
         values.update(pair_key=lane, pair_label=post_label)
     else:
         values["pair_label"] = person_label
+    values.setdefault("sources", [])  # given, so pydantic need not inspect the default factory per row
     return EventRow.model_construct(**values)
 
 
@@ -525,6 +526,15 @@ def event_history(session: Session, event_id: int) -> Sequence[EventChange]:
     """Every recorded change of an event, oldest first."""
     stmt = select(EventChange).where(EventChange.event_id == event_id).order_by(col(EventChange.id))
     return session.exec(stmt).all()
+
+
+def iter_source_rows(engine: sa.Engine, columns: Sequence[str]) -> Iterator[sa.Row[Any]]:
+    """Every corroborating source as a row of ``columns``, by event, read on a connection of its own
+    (for streaming: no request's session is left in a transaction after the response)."""
+    table = EventSource.__table__  # type: ignore[attr-defined]
+    stmt = sa.select(*(table.c[name] for name in columns)).order_by(table.c.event_id, table.c.id)
+    with engine.connect() as connection:
+        yield from connection.execution_options(yield_per=5000).execute(stmt)
 
 
 def list_sources(session: Session) -> Iterator[tuple[EventSource, int]]:

@@ -26,6 +26,8 @@ from tracker.posts import PostBook
 from tracker.store.registry import forget, registry
 
 MODES = ("post", "person")
+#: The keys of a lane's stored statistics that hold its counts per month (see ``_histograms``).
+HISTOGRAM_KEYS = ("months", "held_months")
 _COLUMN = {"post": ContactEvent.lane_key, "person": ContactEvent.pair_key}
 
 
@@ -109,7 +111,7 @@ def _date(value: Any) -> dt.date | None:
 
 def stats_from_json(key: str, data: dict[str, Any]) -> analysis.PairStats:
     """``PairStats`` as ``refresh`` stored them (no gaps: see ``lane_gaps``; silence: ``as_of``)."""
-    values = dict(data)
+    values = {k: v for k, v in data.items() if k not in HISTOGRAM_KEYS}
     for name in ("last_contact", "first_contact", "last_event", "silence_from", "silence_from_certain"):
         values[name] = _date(values.get(name))
     longest = values.get("longest_gap")
@@ -168,6 +170,7 @@ def _lane_rows(
     ]
     data = _json(dataclasses.replace(stats, gaps=(), silence_min_days=None, silence_max_days=None))
     data.pop("pair_key")
+    data.update(_histograms(group))
     changes = analysis.holder_changes(group, book.tenure_start) if mode == "post" and ":" not in key else []
     last = group[-1]
     row = {
@@ -179,6 +182,21 @@ def _lane_rows(
         "changes": _changes_json(changes),
     }
     return row, gaps
+
+
+def _histograms(group: Iterable[LaneEvent]) -> dict[str, Any]:
+    """The lane's events per month as drawn ("months": month of ``mid`` -> status -> events) and its
+    held contacts per month of their date ("held_months": month -> contacts), months as "YYYY-MM"."""
+    months: dict[str, dict[str, int]] = {}
+    held: dict[str, int] = {}
+    for e in group:
+        if e.mid is not None:
+            cell = months.setdefault(e.mid.isoformat()[:7], {})
+            cell[e.status] = cell.get(e.status, 0) + 1
+        if e.status == "held":
+            month = e.date.isoformat()[:7]
+            held[month] = held.get(month, 0) + 1
+    return {HISTOGRAM_KEYS[0]: months, HISTOGRAM_KEYS[1]: held}
 
 
 def refresh(
@@ -351,6 +369,49 @@ def lane_stats(session: Session, mode: str, keys: Collection[str] | None = None)
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class LaneHistogram:
+    """A lane's stored counts per month: events by the month they are drawn in and status; held contacts by date."""
+
+    key: str
+    months: dict[str, dict[str, int]]
+    held_months: dict[str, int]
+
+    def count_between(self, start: dt.date, end: dt.date) -> tuple[int, int]:
+        """How many of its events are drawn from ``start`` to ``end``: at least, at most (months cut by the ends)."""
+        first, last = start.isoformat()[:7], end.isoformat()[:7]
+        lower = upper = 0
+        for month, by_status in self.months.items():
+            if first <= month <= last:
+                n = sum(by_status.values())
+                upper += n
+                if (month > first or start.day == 1) and (month < last or _last_of_month(end)):
+                    lower += n
+        return lower, upper
+
+
+def _last_of_month(day: dt.date) -> bool:
+    return (day + dt.timedelta(days=1)).month != day.month
+
+
+def lane_histograms(session: Session, mode: str, keys: Collection[str]) -> dict[str, LaneHistogram] | None:
+    """The stored counts per month of the lanes ``keys`` (one query, not the stats), or None where any
+    lane's statistics were stored before they had them (``flask recompute`` stores them)."""
+    months = col(LaneStat.stats)[HISTOGRAM_KEYS[0]]
+    held = col(LaneStat.stats)[HISTOGRAM_KEYS[1]]
+    found: dict[str, LaneHistogram] = {}
+    chosen = sorted(keys)
+    for start in range(0, len(chosen), 500):
+        stmt = sa.select(col(LaneStat.key), months, held).where(
+            col(LaneStat.mode) == mode, col(LaneStat.key).in_(chosen[start : start + 500])
+        )
+        for key, by_month, by_date in session.execute(stmt):
+            if by_month is None or by_date is None:
+                return None
+            found[key] = LaneHistogram(key, by_month, by_date)
+    return found
+
+
 def lane_gaps(
     session: Session,
     mode: str,
@@ -365,7 +426,19 @@ def lane_gaps(
 
     ``start``/``end`` keep the gaps drawn over that window; ``min_days`` those at least that long.
     """
-    stmt = sa.select(LaneGap).where(col(LaneGap.mode) == mode)
+    stmt = sa.select(
+        col(LaneGap.key),
+        col(LaneGap.start_id),
+        col(LaneGap.end_id),
+        col(LaneGap.start),
+        col(LaneGap.end),
+        col(LaneGap.min_days),
+        col(LaneGap.max_days),
+        col(LaneGap.attempts),
+        col(LaneGap.refusals),
+        col(LaneGap.start_mid),
+        col(LaneGap.end_mid),
+    ).where(col(LaneGap.mode) == mode)
     if key is not None:
         stmt = stmt.where(col(LaneGap.key) == key)
     if start is not None:
@@ -379,17 +452,32 @@ def lane_gaps(
     else:
         stmt = stmt.order_by(col(LaneGap.key), col(LaneGap.start_mid), col(LaneGap.id))
     found = []
-    for (row,) in session.execute(stmt):
-        gap = analysis.Gap(
-            row.key,
-            row.start_id,
-            row.end_id,
-            row.start,
-            row.end,
-            row.min_days,
-            row.max_days,
-            row.attempts,
-            row.refusals,
-        )
-        found.append((row.key, gap, row.start_mid, row.end_mid))
+    for row in session.execute(stmt):
+        found.append((row[0], analysis.Gap(*row[:9]), row[9], row[10]))
     return found
+
+
+def lane_gap_page(
+    session: Session, mode: str, key: str, *, limit: int, offset: int = 0
+) -> tuple[list[analysis.Gap], int]:
+    """``limit`` stored gaps of one lane from ``offset`` on, the latest first, and how many it has."""
+    where = (col(LaneGap.mode) == mode, col(LaneGap.key) == key)
+    total = int(session.execute(sa.select(sa.func.count()).select_from(LaneGap).where(*where)).scalar_one())
+    stmt = (
+        sa.select(
+            col(LaneGap.key),
+            col(LaneGap.start_id),
+            col(LaneGap.end_id),
+            col(LaneGap.start),
+            col(LaneGap.end),
+            col(LaneGap.min_days),
+            col(LaneGap.max_days),
+            col(LaneGap.attempts),
+            col(LaneGap.refusals),
+        )
+        .where(*where)
+        .order_by(col(LaneGap.start_mid).desc(), col(LaneGap.id).desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return [analysis.Gap(*row) for row in session.execute(stmt)], total
