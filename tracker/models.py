@@ -547,7 +547,11 @@ class LaneGap(SQLModel, table=True):
     """A gap between two consecutive held contacts of a lane, kept with the lane's statistics."""
 
     __tablename__ = "lane_gap"
-    __table_args__ = (sa.Index("ix_lane_gap_lane_start", "mode", "key", "start_mid"),)
+    __table_args__ = (
+        sa.Index("ix_lane_gap_lane_start", "mode", "key", "start_mid"),
+        # the longest gaps first, for the labels of a wide window of the timeline
+        sa.Index("ix_lane_gap_mode_longest", "mode", "max_days"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     mode: str = Field(max_length=10)
