@@ -529,9 +529,7 @@ def test_a_person_pair_can_be_assessed_from_its_page(seeded: Flask, client: Flas
     assert client.get(f"/assessments/line/{key}.json").get_json()["items"][0]["label"] == person["label"]
 
 
-def test_the_cached_timeline_shows_a_new_unobserved_period(
-    seeded: Flask, client: FlaskClient
-) -> None:
+def test_the_cached_timeline_shows_a_new_unobserved_period(seeded: Flask, client: FlaskClient) -> None:
     key = lane(client, SECDEF)
     before = client.get("/").get_data(as_text=True)
     assert client.get("/").get_data(as_text=True) == before  # served from the cache while nothing changed

@@ -13,6 +13,7 @@ EXPECTED = (
     "import-csv, 200 rows",
     "web import 200 (preview + confirm)",
     "import-csv, 50 rows",
+    "web import 50 (preview + confirm)",
     "GET /events.csv, 200 rows",
     "plotly.js over the wire (gzip accepted)",
     "GET /, 200 events",
@@ -53,7 +54,8 @@ def test_quick_benchmark_prints_every_row(tmp_path: Path, capsys: pytest.Capture
         assert re.search(r"  \d+\.\d\dx  ", row), f"no ratio in {row!r}"
     text = report.read_text()
     printed = [line for line in lines if re.search(r"  \d+\.\d\dx  ", line)]
-    assert len(printed) == 16  # import, export: 2 sizes; plotly.js; 5 pages: 2 sizes; the bulk export
+    # import, web import, export: 2 sizes each; plotly.js; 5 pages: 2 sizes each; the bulk export
+    assert len(printed) == 18
     assert text.count("\n| ") == len(printed) + 1  # header and one line per benchmark
     for name in EXPECTED:
         assert f"| {name} |" in text

@@ -264,3 +264,19 @@ def test_chart_text_escapes_markup_but_not_quotes() -> None:
     bars = charts.frequency_figure({"k": {D(2023, 1, 1): 1}}, {"k": typed}, what='"held" contacts')
     assert bars["data"][0]["name"] == charts.plotly_text(typed)
     assert '"held" contacts<extra>' in bars["data"][0]["hovertemplate"]
+
+
+def test_counted_markers_of_a_tall_chart_are_drawn_in_svg_not_webgl() -> None:
+    """Chromium's WebGL canvas is bounded: past it the lanes at the bottom were drawn over the top."""
+    counts = [("p1-p2", 0, "held", 7)]
+    bins = timeline.day_bins(counts, WINDOW.start, 10)
+    short = timeline.timeline_figure([lane()], WINDOW, bins=bins, bin_label="10 days")
+    many = [lane(key=f"p{i}-p{i + 1}") for i in range(1, 120, 2)]
+    tall = timeline.timeline_figure([lane(), *many], WINDOW, bins=bins, bin_label="10 days")
+    kind = {"short": short, "tall": tall}
+    types = {
+        name: {t["type"] for t in fig["data"] if (t.get("meta") or {}).get("kind") == "bins"}
+        for name, fig in kind.items()
+    }
+    assert short["layout"]["height"] <= timeline.GL_MAX_HEIGHT < tall["layout"]["height"]
+    assert types == {"short": {"scattergl"}, "tall": {"scatter"}}

@@ -25,6 +25,9 @@ from tracker.analysis import Gap, HolderChange, days_label
 from tracker.charts import plotly_text
 from tracker.vocabulary import Channel, Precision, Status
 
+#: The tallest chart whose counted markers are drawn with WebGL: past it, Chromium's WebGL canvas
+#: (4,096 px at most on many machines) draws the lanes at the bottom over the top of the chart.
+GL_MAX_HEIGHT = 4000
 #: Pixels of height per lane, and per dyad header.
 LANE_PX = 84
 HEADER_PX = 40
@@ -401,7 +404,7 @@ def _bins(bins: Sequence[Bin], rows: Rows) -> list[dict[str, Any]]:
             )
         traces.append(
             {
-                "type": "scattergl",
+                "type": "scattergl" if rows.height_px <= GL_MAX_HEIGHT else "scatter",
                 "mode": "markers",
                 "name": f"{_words(status, Status)} (many: zoom in)",
                 "legendgroup": "status",
