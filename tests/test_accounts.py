@@ -353,3 +353,12 @@ def test_a_body_too_large_for_the_api_is_a_json_413(app: Flask, client: FlaskCli
     app.config["MAX_CONTENT_LENGTH"] = 1000
     answer = client.post("/api/events", data="x" * 5000, content_type="application/json")
     assert answer.status_code == 413 and answer.get_json()["error"]
+
+
+def test_nobody_is_offered_add_event_buttons_but_an_editor_is(
+    seeded: Flask, client: FlaskClient, anonymous: FlaskClient
+) -> None:
+    key = next(p["pair_key"] for p in client.get("/api/pairs?lanes=post").get_json()["items"])
+    for path in ("/", f"/pairs/{key}"):
+        assert 'href="/events/new">Add event</a>' not in anonymous.get(path).get_data(as_text=True)
+        assert 'href="/events/new">Add event</a>' in client.get(path).get_data(as_text=True)
