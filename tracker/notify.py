@@ -51,6 +51,11 @@ class SendError(Exception):
         #: nothing was tried: the channel is not set up yet (no attempt is counted)
         self.waiting = waiting
 
+    @classmethod
+    def of(cls, exc: Exception) -> SendError:
+        """``exc`` as a ``SendError``: itself, or one that names what went wrong unexpectedly."""
+        return exc if isinstance(exc, SendError) else cls(f"could not be sent ({type(exc).__name__}: {exc})")
+
 
 NO_MAIL = "email is not set up: set FLASK_MAIL_SERVER (and the other FLASK_MAIL_* settings)"
 
@@ -276,11 +281,7 @@ def dispatch(
         try:
             status = _send_one(session, delivery, mail, allow_private=private)
         except Exception as exc:  # noqa: BLE001 (one notice's failure is recorded; the next is sent)
-            error = (
-                exc
-                if isinstance(exc, SendError)
-                else SendError(f"could not be sent ({type(exc).__name__}: {exc})")
-            )
+            error = SendError.of(exc)
             session.rollback()
             watch_store.record_outcome(
                 session,
@@ -311,11 +312,7 @@ def dispatch(
             subject, text = _digest(watch, items, now)
             send_email(mail, to=watch.email, subject=subject, text=text)
         except Exception as exc:  # noqa: BLE001 (recorded as the digest's failed attempt)
-            error = (
-                exc
-                if isinstance(exc, SendError)
-                else SendError(f"could not be sent ({type(exc).__name__}: {exc})")
-            )
+            error = SendError.of(exc)
             session.rollback()
             watch_store.record_outcome(
                 session, items, ok=False, now=now, error=str(error), waiting=error.waiting

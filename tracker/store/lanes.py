@@ -412,6 +412,21 @@ def lane_histograms(session: Session, mode: str, keys: Collection[str]) -> dict[
     return found
 
 
+def _gap_columns() -> tuple[Any, ...]:
+    """A stored gap's lane key, then the fields of ``analysis.Gap`` in its order."""
+    return (
+        col(LaneGap.key),
+        col(LaneGap.start_id),
+        col(LaneGap.end_id),
+        col(LaneGap.start),
+        col(LaneGap.end),
+        col(LaneGap.min_days),
+        col(LaneGap.max_days),
+        col(LaneGap.attempts),
+        col(LaneGap.refusals),
+    )
+
+
 def lane_gaps(
     session: Session,
     mode: str,
@@ -426,19 +441,9 @@ def lane_gaps(
 
     ``start``/``end`` keep the gaps drawn over that window; ``min_days`` those at least that long.
     """
-    stmt = sa.select(
-        col(LaneGap.key),
-        col(LaneGap.start_id),
-        col(LaneGap.end_id),
-        col(LaneGap.start),
-        col(LaneGap.end),
-        col(LaneGap.min_days),
-        col(LaneGap.max_days),
-        col(LaneGap.attempts),
-        col(LaneGap.refusals),
-        col(LaneGap.start_mid),
-        col(LaneGap.end_mid),
-    ).where(col(LaneGap.mode) == mode)
+    stmt = sa.select(*_gap_columns(), col(LaneGap.start_mid), col(LaneGap.end_mid)).where(
+        col(LaneGap.mode) == mode
+    )
     if key is not None:
         stmt = stmt.where(col(LaneGap.key) == key)
     if start is not None:
@@ -464,17 +469,7 @@ def lane_gap_page(
     where = (col(LaneGap.mode) == mode, col(LaneGap.key) == key)
     total = int(session.execute(sa.select(sa.func.count()).select_from(LaneGap).where(*where)).scalar_one())
     stmt = (
-        sa.select(
-            col(LaneGap.key),
-            col(LaneGap.start_id),
-            col(LaneGap.end_id),
-            col(LaneGap.start),
-            col(LaneGap.end),
-            col(LaneGap.min_days),
-            col(LaneGap.max_days),
-            col(LaneGap.attempts),
-            col(LaneGap.refusals),
-        )
+        sa.select(*_gap_columns())
         .where(*where)
         .order_by(col(LaneGap.start_mid).desc(), col(LaneGap.id).desc())
         .limit(limit)
