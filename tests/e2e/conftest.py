@@ -103,6 +103,9 @@ def serve(app: Flask, port: int = 0) -> Iterator[str]:
         server = make_server("127.0.0.1", port, app, threaded=True, request_handler=OneRequestPerConnection)
     except OSError:  # the port was taken meanwhile: any port will do, only slower
         server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=OneRequestPerConnection)
+    # the standard library listens with a backlog of 5: a page's burst of requests on a busy machine
+    # could find the queue full and be refused (net::ERR_CONNECTION_REFUSED in a test that was fine)
+    server.socket.listen(128)
     # a short poll interval: shutdown() waits for the serving loop to notice, which is 0.5 s by default
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
@@ -212,6 +215,9 @@ def page(
     yield tab
     stop()
     snap(tab, request.node.name)
+    # leave no page running: its timers (a zoom's delayed fetch) would reach the next test's server
+    # before it listens, and be counted as that test's failed requests
+    tab.goto("about:blank")
     browser_context.set_offline(False)
     tab.emulate_media(media="null")
 
