@@ -219,6 +219,17 @@ _READ_ONLY = ("id", "pair_key", "pair_label")
 _OPTIONS = (*WriteOptions.model_fields, "sources")
 
 
+def _body_as(model: type[M], what: str) -> M:
+    """The JSON body read as ``model``; a 422 naming each bad field otherwise."""
+    body = _json_body()
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        raise ApiError(
+            422, f"the {what} is not valid: see the message for each field", field_errors(exc)
+        ) from None
+
+
 def _options(body: Mapping[str, Any]) -> tuple[WriteOptions, list[SourceCreate], dict[str, str]]:
     """What the body settles in advance, its further sources, and a message per bad one."""
     errors: dict[str, str] = {}
@@ -511,12 +522,7 @@ def restore_event(event_id: int) -> Response:
 def add_source(event_id: int) -> Response:
     """Add a further source (another report) to an event; an address it already has is not added twice."""
     _stored_event(event_id)
-    try:
-        source = SourceCreate.model_validate(_json_body())
-    except ValidationError as exc:
-        raise ApiError(
-            422, "the source is not valid: see the message for each field", field_errors(exc)
-        ) from None
+    source = _body_as(SourceCreate, "source")
     added = stored_sources.add_source(get_session(), event_id, source)
     return _event_response(event_id, 201 if added else 200)
 
@@ -674,13 +680,7 @@ def save_assessment() -> Response:
     most 200 characters; a month is assessed once it has begun. What the data suggested is kept
     beside it (`suggested_arrow`, `suggested_reason`). 422 names each bad field.
     """
-    body = _json_body()
-    try:
-        item = AssessmentCreate.model_validate(body)
-    except ValidationError as exc:
-        raise ApiError(
-            422, "the assessment is not valid: see the message for each field", field_errors(exc)
-        ) from None
+    item = _body_as(AssessmentCreate, "assessment")
     session = get_session()
     line = assessments.find_line(session, item.line)
     problems: dict[str, str] = {}
@@ -770,13 +770,7 @@ def create_draft() -> Response:
     is another report of, or null. Planned contacts, vague totals and contacts with third
     parties are not proposed. 422 names each bad field.
     """
-    body = _json_body()
-    try:
-        article = DraftBody.model_validate(body)
-    except ValidationError as exc:
-        raise ApiError(
-            422, "the article is not valid: see the message for each field", field_errors(exc)
-        ) from None
+    article = _body_as(DraftBody, "article")
     source = drafts.ArticleSource(article.url, article.publisher, article.published)
     proposals = drafts.propose(get_session(), article.text, article.published, source)
     return _json(DraftList(items=draft_items(proposals, source)))
