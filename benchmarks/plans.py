@@ -55,7 +55,7 @@ def statements(session: Session) -> dict[str, sa.Select[object]]:
         .limit(1500)
     )
     return {
-        "GET /events.csv: the export's select": events.export_select(),
+        "GET /events.csv: the export's select": events.export_text_select()[0],
         f"GET /pairs/{pair.pair}: the latest 50 events of the pair": events.event_select(pair)
         .order_by(None)
         .order_by(col(ContactEvent.date).desc(), col(ContactEvent.id).desc())

@@ -307,12 +307,11 @@ def events_csv() -> Response:
     if errors:
         message = "; ".join(f"{k}: {v}" for k, v in errors.items())
         return Response(f"Bad filter: {message}\n", status=400, mimetype="text/plain")
-    rows = events.iter_export_rows(get_engine(), flt=flt)
     suffix = "-filtered" if flt.active else ""
     filename = f"contact-events-{today().isoformat()}{suffix}.csv"
     return streams.download(
         request,
-        csvio.export_csv(rows),
+        events.iter_export_text(get_engine(), flt=flt),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         level=int(current_app.config.get("COMPRESS_LEVEL", 6)),

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, col, select
 
 from tracker.countries import canonical_country, dyad_label
+from tracker.csvio import export_joined
 from tracker.filters import EventFilter
 from tracker.models import (
     EVENT_FIELDS,
@@ -267,11 +268,48 @@ def export_select(flt: EventFilter | None = None) -> sa.Select[Any]:
 
 _DATES = frozenset({"date", "date_end", "source_date"})
 
+#: The export's columns that never need quoting or neutralising: ids, ISO dates and the words of
+#: the vocabulary (``tests/test_csv_export.py`` checks that no word needs either).
+VERBATIM_COLUMNS = frozenset({"id", "date", "date_end", "date_precision", "channel", "status", "source_date"})
 
-def iter_export_rows(engine: sa.Engine, *, flt: EventFilter | None = None) -> Iterator[sa.Row[Any]]:
-    """The rows of ``export_select``, read in batches on a connection of their own (for streaming)."""
+
+def export_text_select(flt: EventFilter | None = None) -> tuple[sa.Select[Any], list[bool]]:
+    """``export_select`` as text: each run of ``VERBATIM_COLUMNS`` joined by commas in the database
+    (a CSV value as it is), each other column its text; and which values are such runs.
+
+    ``csvio.export_joined`` makes the CSV of these rows: what ``csvio.export_csv`` makes of
+    ``export_select``'s, in a fraction of the time (Python handles only the free text).
+    """
+    stmt = event_select(flt)
+    columns = stmt.selected_columns
+    values: list[Any] = []
+    verbatim: list[bool] = []
+    run: list[Any] = []
+    for name in (*EXPORT_COLUMNS, None):
+        if name in VERBATIM_COLUMNS:
+            run.append(sa.func.coalesce(sa.cast(columns[name], sa.String), ""))
+            continue
+        if run:
+            joined = run[0]
+            for value in run[1:]:
+                joined = joined + "," + value
+            values.append(joined)
+            verbatim.append(True)
+            run = []
+        if name is not None:
+            values.append(sa.func.coalesce(columns[name], ""))
+            verbatim.append(False)
+    labelled = [value.label(f"v{i}") for i, value in enumerate(values)]
+    return stmt.with_only_columns(*labelled), verbatim
+
+
+def iter_export_text(engine: sa.Engine, *, flt: EventFilter | None = None) -> Iterator[str]:
+    """The events CSV of ``flt`` (the CSV contract), a chunk of whole lines at a time, read on a
+    connection of its own (for streaming)."""
+    stmt, verbatim = export_text_select(flt)
     with engine.connect() as connection:
-        yield from connection.execution_options(yield_per=5000).execute(export_select(flt))
+        rows = connection.execution_options(yield_per=5000).execute(stmt)
+        yield from export_joined(rows, verbatim)
 
 
 #: The columns a list of events can be sorted by (then by date, then by id).
