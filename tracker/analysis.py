@@ -123,19 +123,36 @@ def _sort_key(event: ContactLike) -> tuple[dt.date, int, int]:
     return (bounds_of(event)[0], event.status == HELD, event.id)
 
 
+#: An event with its order (``_sort_key``) and its latest possible day, worked out once.
+_Keyed = tuple[tuple[dt.date, bool, int], dt.date, ContactLike]
+
+
+def _in_order(events: Iterable[ContactLike]) -> list[_Keyed]:
+    """Events in the order of ``_sort_key``, each with its key and latest possible day."""
+    keyed: list[_Keyed] = []
+    for event in events:
+        earliest, latest = bounds_of(event)
+        keyed.append(((earliest, event.status == HELD, event.id), latest, event))
+    keyed.sort(key=lambda k: k[0])
+    return keyed
+
+
 def gaps(events: Iterable[ContactLike]) -> list[Gap]:
     """The gaps between consecutive held contacts of one pair, oldest first."""
+    return _gaps(_in_order(events))
+
+
+def _gaps(keyed: list[_Keyed]) -> list[Gap]:
     found: list[Gap] = []
     previous: ContactLike | None = None
+    prev_lo = prev_hi = dt.date.min
     attempts = refusals = 0
-    for event in sorted(events, key=_sort_key):
-        if event.status != HELD:
+    for (lo, held, _id), hi, event in keyed:
+        if not held:
             attempts += event.status == "attempted"
             refusals += event.status == "refused"
             continue
         if previous is not None:
-            prev_lo, prev_hi = bounds_of(previous)
-            lo, hi = bounds_of(event)
             found.append(
                 Gap(
                     pair_key=event.pair_key,
@@ -149,7 +166,7 @@ def gaps(events: Iterable[ContactLike]) -> list[Gap]:
                     refusals=refusals,
                 )
             )
-        previous = event
+        previous, prev_lo, prev_hi = event, lo, hi
         attempts = refusals = 0
     return found
 
@@ -236,18 +253,21 @@ def pair_stats(events: Iterable[ContactLike], *, as_of: dt.date) -> PairStats:
     items = list(events)
     if not items:
         raise ValueError("pair_stats needs at least one event")
-    held = [e for e in items if e.status == HELD]
-    found = gaps(items)
-    last = max(held, key=_sort_key) if held else None
+    keyed = _in_order(items)
+    held_keyed = [k for k in keyed if k[0][1]]
+    held = [k[2] for k in held_keyed]
+    found = _gaps(keyed)
+    last = held[-1] if held else None
     silence_min = silence_max = None
     latest = latest_certain = None
     since_last: list[ContactLike] = items
     if last is not None:
         # the last contact is the latest of the held ones, whichever that turns out to be
-        latest = max(bounds_of(e)[1] for e in held)
-        latest_certain = max(bounds_of(e)[0] for e in held)
+        latest = max(hi for _key, hi, _e in held_keyed)
+        latest_certain = max(key[0] for key, _hi, _e in held_keyed)
         silence_min, silence_max = max(0, (as_of - latest).days), max(0, (as_of - latest_certain).days)
-        since_last = [e for e in items if e.status != HELD and _sort_key(e) > _sort_key(last)]
+        last_key = held_keyed[-1][0]
+        since_last = [e for key, _hi, e in keyed if not key[1] and key > last_key]
     mins, maxs = [g.min_days for g in found], [g.max_days for g in found]
     return PairStats(
         pair_key=items[0].pair_key,
@@ -264,7 +284,7 @@ def pair_stats(events: Iterable[ContactLike], *, as_of: dt.date) -> PairStats:
         gaps=tuple(found),
         p90_gap_min=percentile(mins, 90),
         p90_gap_max=percentile(maxs, 90),
-        first_contact=min(held, key=_sort_key).date if held else None,
+        first_contact=held[0].date if held else None,
         last_event=max(e.date for e in items),
         attempts_since_last=sum(e.status == "attempted" for e in since_last),
         refusals_since_last=sum(e.status == "refused" for e in since_last),

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -35,16 +36,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _json_text(value: Any) -> str:
+    """JSON columns' text: orjson (a tenth of ``json.dumps``'s time on an import's history rows)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def make_engine(url: str) -> sa.Engine:
     """An engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout."""
+    json_codec = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
     if url.startswith("sqlite"):
         database = sa.make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False}, **json_codec)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    return sa.create_engine(url, pool_pre_ping=True, **json_codec)
 
 
 def get_engine() -> sa.Engine:
@@ -187,7 +194,10 @@ def insert_many(connection: sa.Connection, table: sa.Table, rows: Sequence[Mappi
         column_type = table.c[key].type
         convert = column_type.dialect_impl(dialect).bind_processor(dialect)
         values = [row[key] for row in rows]
-        if convert is None:
+        if dialect.name == "sqlite" and type(column_type) is sa.Date:
+            # SQLite stores a date as its ISO text: what the type's processor makes, a third of the time
+            columns.append([None if v is None else v.isoformat() for v in values])
+        elif convert is None:
             columns.append(values)
         elif isinstance(column_type, sa.Date | sa.DateTime):  # the same few dates: converted once each
             distinct = {v: convert(v) for v in set(values)}

@@ -84,14 +84,18 @@ def _events(session: Session, mode: str, keys: Collection[str] | None) -> Iterat
         .where(col(ContactEvent.deleted_at).is_(None))
         .order_by(key, col(ContactEvent.date), col(ContactEvent.id))
     )
+    connection = session.connection()  # rows as tuples: no ORM loading
     if keys is None:
-        yield from (LaneEvent(*r) for r in session.execute(stmt, execution_options={"yield_per": 2000}))
+        every: Iterable[Any] = connection.execute(stmt, execution_options={"yield_per": 2000})
+        yield from (LaneEvent(*r) for r in every)
         return
     chosen = sorted(keys)
     for start in range(0, len(chosen), 500):
         part = chosen[start : start + 500]
         # read a batch of rows at a time: a large import's lanes hold every event it added
-        found = session.execute(stmt.where(key.in_(part)), execution_options={"yield_per": 2000})
+        found: Iterable[Any] = connection.execute(
+            stmt.where(key.in_(part)), execution_options={"yield_per": 2000}
+        )
         yield from (LaneEvent(*r) for r in found)
 
 
