@@ -11,9 +11,6 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-import trafilatura
-from htmldate import find_date
-
 #: The most of a page the tracker reads (bytes), and how long it waits for it (seconds).
 MAX_BYTES = 5_000_000
 TIMEOUT = 15
@@ -37,6 +34,10 @@ class Article:
 
 def extract_article(html: str, url: str) -> Article:
     """The main text, publication date and publisher of an HTML page; ``FetchError`` when it holds no text."""
+    # imported on first use: the extractors take a tenth of a second to load, which every start paid
+    import trafilatura
+    from htmldate import find_date
+
     try:
         text = trafilatura.extract(
             html, url=url, include_comments=False, include_tables=False, favor_recall=True

@@ -845,25 +845,42 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
             return values
 
         changed_by = actor(by)
+        #: (official a, official b) -> the sides' texts as history records them, and the two names
+        side_texts: dict[tuple[int, int], tuple[dict[str, str], str, str]] = {}
 
         def created(values: Mapping[str, Any]) -> dict[str, Any]:
             """The "created" history row of an event: each field's text as stored (``_stored_text``)."""
-            a, b = people[values["official_a_id"]], people[values["official_b_id"]]
+            a_id, b_id = values["official_a_id"], values["official_b_id"]
+            pair = side_texts.get((a_id, b_id))
+            if pair is None:
+                a, b = people[a_id], people[b_id]
+                pair = side_texts[(a_id, b_id)] = (
+                    {
+                        "official_a": a.name,
+                        "country_a": a.country,
+                        "official_b": b.name,
+                        "country_b": b.country,
+                    },
+                    a.name,
+                    b.name,
+                )
             initiator = values["initiated_by_id"]
-            text = {name: as_text(values[name]) for name in base_fields}
-            text.update(
-                official_a=a.name,
-                country_a=a.country,
-                official_b=b.name,
-                country_b=b.country,
-                initiated_by=a.name if initiator == a.id else b.name if initiator == b.id else "",
-            )
+            sides = {
+                **pair[0],
+                "initiated_by": pair[1] if initiator == a_id else pair[2] if initiator == b_id else "",
+            }
+            changes: dict[str, list[str]] = {}
+            for name in EVENT_FIELDS:
+                value = sides[name] if name in sides else values[name]
+                text = value if type(value) is str else as_text(value)
+                if text:
+                    changes[name] = ["", text]
             return {
                 "event_id": values["id"],
                 "changed_at": now,
                 "changed_by": changed_by,
                 "action": "created",
-                "changes": {k: ["", text[k]] for k in EVENT_FIELDS if text[k]},
+                "changes": changes,
             }
 
         # Rows are built and stored a chunk at a time (memory stays that of a chunk), those with
