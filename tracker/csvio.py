@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlmodel import SQLModel
 
 from tracker.forms import field_errors
+from tracker.memo import Memo
 from tracker.models import (
     EVENT_FIELDS,
     ContextEventCreate,
@@ -107,16 +108,6 @@ def csv_cell(text: str) -> str:
     return text
 
 
-class _Cells(dict[str, str]):
-    """Text -> ``csv_cell(text)``, remembered (the same names, roles and countries fill most cells)."""
-
-    def __missing__(self, text: str) -> str:
-        if len(self) >= 20_000:  # a bounded memo: unique texts (summaries) only pass through
-            self.clear()
-        cell = self[text] = csv_cell(text)
-        return cell
-
-
 def export_joined(
     rows: Iterable[Sequence[str]], verbatim: Sequence[bool], columns: tuple[str, ...] = COLUMNS
 ) -> Iterator[str]:
@@ -127,7 +118,7 @@ def export_joined(
     Python touches only the free text, so a large export costs little more than reading it.
     """
     yield ",".join(csv_cell(c) for c in columns) + "\r\n"
-    cells = _Cells()
+    cells = Memo(csv_cell, limit=20_000)  # the same names, roles and countries fill most cells
     lines: list[str] = []
     size = 0
     for row in rows:

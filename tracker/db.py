@@ -15,6 +15,7 @@ from flask import Flask, current_app, g
 from sqlmodel import Session, SQLModel
 
 from tracker import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from tracker.memo import Memo
 
 if TYPE_CHECKING:  # Alembic is imported where migrations run: a tenth of a second off every start
     from alembic.config import Config as AlembicConfig
@@ -165,17 +166,9 @@ def _file_lock(url: sa.URL) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-class _IsoDates(dict[Any, str]):
-    """A date -> its ISO text, remembered (an import's rows share a few thousand dates)."""
-
-    def __missing__(self, day: Any) -> str:
-        if len(self) >= 100_000:
-            self.clear()
-        text = self[day] = day.isoformat()
-        return text
-
-
-_ISO_DATES = _IsoDates()
+#: (dialect, date or time type) -> its values as bound, remembered: an import's rows share a few
+#: thousand dates, each converted once instead of once per row.
+_bound_dates: dict[tuple[str, str], Memo[Any, Any]] = {}
 
 
 def insert_many(connection: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -207,14 +200,13 @@ def insert_many(connection: sa.Connection, table: sa.Table, rows: Sequence[Mappi
         column_type = table.c[key].type
         convert = column_type.dialect_impl(dialect).bind_processor(dialect)
         values = [row[key] for row in rows]
-        if dialect.name == "sqlite" and type(column_type) is sa.Date:
-            # SQLite stores a date as its ISO text: what the type's processor makes, a fraction of the time
-            columns.append([None if v is None else _ISO_DATES[v] for v in values])
-        elif convert is None:
+        if convert is None:
             columns.append(values)
-        elif isinstance(column_type, sa.Date | sa.DateTime):  # the same few dates: converted once each
-            distinct = {v: convert(v) for v in set(values)}
-            columns.append([distinct[v] for v in values])
+        elif isinstance(column_type, sa.Date | sa.DateTime):
+            memo = _bound_dates.get((dialect.name, repr(column_type)))
+            if memo is None:
+                memo = _bound_dates[(dialect.name, repr(column_type))] = Memo(convert, limit=100_000)
+            columns.append([memo[v] for v in values])
         else:
             columns.append([convert(v) for v in values])
     if compiled.positional:

@@ -23,6 +23,7 @@ from pydantic.fields import FieldInfo
 from sqlmodel import Field, SQLModel
 
 from tracker.countries import canonical_country
+from tracker.memo import Memo
 from tracker.names import clean_name, mixed_script, name_key
 from tracker.vocabulary import Channel, OfficialKind, Precision, Status
 
@@ -53,27 +54,24 @@ _CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"} | {"\x7f"}
 _CONTROL_CHARACTER = re.compile("[" + re.escape("".join(sorted(_CONTROL))) + "]")
 
 
-#: Short texts already cleaned (the same names, roles, countries and dates fill most of a file's cells).
-_cleaned: dict[str, str] = {}
-_CLEANED_LENGTH, _CLEANED_COUNT = 100, 50_000
-
-
 def _clean(value: object) -> object:
     """Text as stored: Unicode NFC, without surrounding space; control characters refused."""
     if not isinstance(value, str):
         return value
-    done = _cleaned.get(value)
-    if done is not None:
-        return done
+    return _cleaned[value] if len(value) <= _CLEANED_LENGTH else _clean_text(value)
+
+
+def _clean_text(value: str) -> str:
     if _CONTROL_CHARACTER.search(value):
         raise ValueError("must not contain control characters")
-    text = value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
-    text = text.strip()
-    if len(value) <= _CLEANED_LENGTH:
-        if len(_cleaned) >= _CLEANED_COUNT:
-            _cleaned.clear()
-        _cleaned[value] = text
-    return text
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    return value.strip()
+
+
+#: Short texts already cleaned (the same names, roles, countries and dates fill most of a file's cells).
+_cleaned = Memo(_clean_text)
+_CLEANED_LENGTH = 100
 
 
 #: An address that is surely http(s) with a host: the usual case, accepted without parsing.

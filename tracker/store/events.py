@@ -7,6 +7,8 @@ possible day, so reading never re-resolves posts; labels come from the session's
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -284,21 +286,17 @@ def export_text_select(flt: EventFilter | None = None) -> tuple[sa.Select[Any], 
     columns = stmt.selected_columns
     values: list[Any] = []
     verbatim: list[bool] = []
-    run: list[Any] = []
-    for name in (*EXPORT_COLUMNS, None):
-        if name in VERBATIM_COLUMNS:
-            run.append(sa.func.coalesce(sa.cast(columns[name], sa.String), ""))
-            continue
-        if run:
-            joined = run[0]
-            for value in run[1:]:
-                joined = joined + "," + value
-            values.append(joined)
+    for as_they_are, names in itertools.groupby(EXPORT_COLUMNS, key=VERBATIM_COLUMNS.__contains__):
+        if as_they_are:
+            texts: list[sa.ColumnElement[str]] = [
+                sa.func.coalesce(sa.cast(columns[name], sa.String), "") for name in names
+            ]
+            values.append(functools.reduce(lambda joined, text: joined + "," + text, texts))
             verbatim.append(True)
-            run = []
-        if name is not None:
-            values.append(sa.func.coalesce(columns[name], ""))
-            verbatim.append(False)
+        else:
+            texts = [sa.func.coalesce(columns[name], "") for name in names]
+            values += texts
+            verbatim += [False] * len(texts)
     labelled = [value.label(f"v{i}") for i, value in enumerate(values)]
     return stmt.with_only_columns(*labelled), verbatim
 

@@ -803,8 +803,9 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
                 used_ids.add(want)
 
         base_fields = tuple(EventBase.model_fields)
-        #: (official a, official b) -> their records, pair key and who each is as an initiator
-        sides: dict[tuple[int, int], tuple[Official, Official, str, dict[str, int]]] = {}
+        #: (official a, official b) -> their records, pair key, who each is as an initiator, and the
+        #: sides' texts as history records them
+        sides: dict[tuple[int, int], tuple[Official, Official, str, dict[str, int], dict[str, str]]] = {}
 
         def sides_of(p: ItemPlan) -> tuple[int, int, Official, Official, str, dict[str, int]]:
             a_id, b_id = officials.get(p.official_a, p.official_a), officials.get(p.official_b, p.official_b)
@@ -812,8 +813,14 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
             if found is None:
                 a, b = people[a_id], people[b_id]
                 initiators = {name_key(a.name): a_id, name_key(b.name): b_id}
-                found = sides[(a_id, b_id)] = (a, b, person_pair_key(a_id, b_id), initiators)
-            return (a_id, b_id, *found)
+                texts = {
+                    "official_a": a.name,
+                    "country_a": a.country,
+                    "official_b": b.name,
+                    "country_b": b.country,
+                }
+                found = sides[(a_id, b_id)] = (a, b, person_pair_key(a_id, b_id), initiators, texts)
+            return (a_id, b_id, *found[:4])
 
         def event_values(p: ItemPlan, event_id: int) -> dict[str, Any]:
             a_id, b_id, a, b, pair, initiators = sides_of(p)
@@ -845,33 +852,16 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
             return values
 
         changed_by = actor(by)
-        #: (official a, official b) -> the sides' texts as history records them, and the two names
-        side_texts: dict[tuple[int, int], tuple[dict[str, str], str, str]] = {}
 
         def created(values: Mapping[str, Any]) -> dict[str, Any]:
             """The "created" history row of an event: each field's text as stored (``_stored_text``)."""
             a_id, b_id = values["official_a_id"], values["official_b_id"]
-            pair = side_texts.get((a_id, b_id))
-            if pair is None:
-                a, b = people[a_id], people[b_id]
-                pair = side_texts[(a_id, b_id)] = (
-                    {
-                        "official_a": a.name,
-                        "country_a": a.country,
-                        "official_b": b.name,
-                        "country_b": b.country,
-                    },
-                    a.name,
-                    b.name,
-                )
-            initiator = values["initiated_by_id"]
-            sides = {
-                **pair[0],
-                "initiated_by": pair[1] if initiator == a_id else pair[2] if initiator == b_id else "",
-            }
+            texts = sides[(a_id, b_id)][4]  # ``event_values`` of this event met its sides
+            initiators = {a_id: texts["official_a"], b_id: texts["official_b"]}
+            named = {**texts, "initiated_by": initiators.get(values["initiated_by_id"], "")}
             changes: dict[str, list[str]] = {}
             for name in EVENT_FIELDS:
-                value = sides[name] if name in sides else values[name]
+                value = named[name] if name in named else values[name]
                 text = value if type(value) is str else as_text(value)
                 if text:
                     changes[name] = ["", text]
