@@ -9,14 +9,19 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 from sqlmodel import SQLModel
 from werkzeug.test import TestResponse
 
 from tests.helpers import add_editor, event, make_csv, valid_form
+from tracker import csvio
 from tracker.csvio import COLUMNS, RowError
 from tracker.db import create_schema, get_engine, get_session
+from tracker.forms import field_errors
 from tracker.importing import CheckedFile, check_file, import_rows
-from tracker.models import EventCreate
+from tracker.models import EventCreate, EventImport
 from tracker.store import events as stored
 from tracker.store import people
 from tracker.store.writes import plan_events
@@ -460,3 +465,63 @@ def test_importing_a_file_again_adds_nothing(
         f"Imported 0 events, 0 further sources of recorded contacts, skip {size} already present"
         in again.output
     )
+
+
+# The reader cleans each distinct cell once (``csvio._cleaner``): it must read every row exactly as
+# validating its cells one by one as ``EventImport`` does.
+
+_CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    role=_CELL,
+    publisher=st.one_of(_CELL, st.text(min_size=81, max_size=120, alphabet="ab ")),
+    summary=st.one_of(_CELL, st.sampled_from(["'=1+2", "  e\u0301t\u00e9  ", "\ttab", "''-x"])),
+    spaces=st.sampled_from(["", " ", "  \t"]),
+)
+def test_the_reader_reads_rows_as_validating_each_cell_does(
+    role: str, publisher: str, summary: str, spaces: str
+) -> None:
+    row = event(
+        role_a=spaces + role + spaces,
+        source_publisher=publisher,
+        summary=summary,
+        official_b=spaces + "Valery Gerasimov",
+        date=spaces + "2023-03-16",
+    )
+    expected_errors: dict[str, str] = {}
+    try:
+        expected = EventImport.model_validate(
+            {
+                k: csvio.restore(v) or None if k in ("id", "date_end", "source_date") else csvio.restore(v)
+                for k, v in row.items()
+            }
+        )
+    except ValidationError as exc:
+        expected = None
+        expected_errors = field_errors(exc)
+    rows, errors = csvio.read_events_file(make_csv([row, row]))
+    if expected is None:
+        assert {(e.line, e.column) for e in errors} == {(n, c) for n in (2, 3) for c in expected_errors}
+        assert rows == []
+    else:
+        assert errors == []
+        assert [line for line, _ in rows] == [2, 3]
+        for _, read in rows:
+            assert read.model_dump() == expected.model_dump()
+
+
+def test_a_control_character_is_named_by_line_and_column_with_the_rows_other_problems() -> None:
+    rows, errors = csvio.read_events_file(
+        make_csv(
+            [
+                event(),
+                event(official_a="Lloyd\x07Austin", initiated_by="", date="2023-02-30"),
+                event(role_b="x\x1b"),
+            ]
+        )
+    )
+    assert [line for line, _ in rows] == [2]
+    assert {(e.line, e.column) for e in errors} == {(3, "official_a"), (3, "date"), (4, "role_b")}
+    assert all("control characters" in e.message for e in errors if e.column != "date")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO
 
@@ -17,6 +18,7 @@ from tracker.forms import field_errors
 from tracker.memo import Memo
 from tracker.models import (
     EVENT_FIELDS,
+    CleanedEventImport,
     ContextEventCreate,
     EventCreate,
     EventImport,
@@ -25,6 +27,7 @@ from tracker.models import (
     SourceRow,
     TenureRow,
     as_text,
+    clean_text,
 )
 
 COLUMNS = ("id", *EVENT_FIELDS)
@@ -154,10 +157,14 @@ def _read(
     optional: tuple[str, ...],
     *,
     read_only: bool = False,
+    cleaned: type[SQLModel] | None = None,
 ) -> tuple[list[tuple[int, object]], list[RowError]]:
     """The valid rows of a file (with their lines) and every problem; ``read_only`` rows are never changed.
 
-    Read-only rows share one frozen set of the fields they set (assigning to one raises).
+    Read-only rows share one frozen set of the fields they set (assigning to one raises). With
+    ``cleaned`` (``model`` without its cleaning of every field) the reader cleans the cells itself,
+    each distinct short text once, and validates rows as ``cleaned``; a row with a cell that
+    cannot be cleaned is validated as ``model``, whose messages name the field.
     """
     reader = csv.reader(stream)
     try:
@@ -199,6 +206,8 @@ def _read(
     # (a row holds references instead of copies, so a large file takes far less memory)
     shared: dict[str, str] = {}
     fields_sets: dict[frozenset[str], frozenset[str]] = {}
+    fast = _cleaner(header, keep, blank_is_none, share) if cleaned is not None else None
+    validate_cleaned = cleaned.__pydantic_validator__.validate_python if cleaned is not None else validate
     while True:
         start = line + 1
         try:
@@ -209,7 +218,7 @@ def _read(
             errors.append(RowError(start, "", f"not readable as CSV ({exc})"))
             break
         line = reader.line_num
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():  # a blank row (joined: one C call, not one per cell)
             continue
         if len(items) + len(errors) >= MAX_ROWS:
             errors.append(RowError(start, "", f"the file has more than {MAX_ROWS:,} rows: split it"))
@@ -217,7 +226,19 @@ def _read(
         if len(cells) != len(header):
             errors.append(RowError(start, "", f"has {len(cells)} cells, the header has {len(header)}"))
             continue
-        data: dict[str, str | None] = {}
+        if fast is not None:
+            try:
+                data = fast(cells)
+                valid = validate_cleaned(data)
+            except ValueError:  # a cell that cannot be cleaned, or a field pydantic refuses
+                pass
+            else:
+                if read_only:
+                    given = frozenset(valid.__pydantic_fields_set__)
+                    object.__setattr__(valid, "__pydantic_fields_set__", fields_sets.setdefault(given, given))
+                items.append((start, valid))
+                continue
+        data = {}
         for k, v, kept, none, shareable in zip(header, cells, keep, blank_is_none, share, strict=True):
             if not kept:
                 continue
@@ -245,6 +266,35 @@ def _read(
     return items, errors
 
 
+def _cleaner(
+    header: Sequence[str], keep: Sequence[bool], blank_is_none: Sequence[bool], share: Sequence[bool]
+) -> Callable[[Sequence[str]], dict[str, str | None]]:
+    """A row's cells as a model's fields, restored (``restore``) and cleaned (``clean_text``): the
+    texts of the columns that repeat (names, roles, countries, dates, words) through a memo, so
+    that each is cleaned once and the rows share one string of it. ``ValueError`` names no
+    field: the caller validates such a row again, as the model does, for its message."""
+    memo: Memo[str, str] = Memo(lambda v: clean_text(restore(v)), limit=20_000)
+    repeated = [i for i, (k, s) in enumerate(zip(keep, share, strict=True)) if k and s]
+    each = [(header[i], i) for i, (k, s) in enumerate(zip(keep, share, strict=True)) if k and not s]
+    names = [header[i] for i in repeated]
+    pick: Callable[[Sequence[str]], Sequence[str]] = (
+        operator.itemgetter(*repeated) if len(repeated) > 1 else (lambda cells: [cells[i] for i in repeated])
+    )
+    blanks = [header[i] for i, (k, n) in enumerate(zip(keep, blank_is_none, strict=True)) if k and n]
+    lookup = memo.__getitem__
+
+    def fields(cells: Sequence[str]) -> dict[str, str | None]:
+        data: dict[str, str | None] = dict(zip(names, map(lookup, pick(cells)), strict=True))
+        for name, i in each:
+            data[name] = clean_text(restore(cells[i]))
+        for name in blanks:
+            if not data[name]:
+                data[name] = None
+        return data
+
+    return fields
+
+
 #: Cells up to this long are shared between rows (names, roles, countries, dates, channels)...
 _SHARED_LENGTH = 80
 #: ... except in columns whose cells are all different.
@@ -263,7 +313,9 @@ def read_events(stream: IO[str]) -> tuple[list[tuple[int, EventCreate]], list[Ro
     Returns the valid rows with their line numbers, and every problem found; callers write
     nothing unless the problems are none.
     """
-    items, errors = _read(stream, EventImport, COLUMNS, OPTIONAL_COLUMNS, read_only=True)
+    items, errors = _read(
+        stream, EventImport, COLUMNS, OPTIONAL_COLUMNS, read_only=True, cleaned=CleanedEventImport
+    )
     return [(n, e) for n, e in items if isinstance(e, EventCreate)], errors
 
 
