@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import given, settings
@@ -15,15 +17,16 @@ from pydantic import ValidationError
 from sqlmodel import SQLModel
 from werkzeug.test import TestResponse
 
+from benchmarks import synthetic
 from tests.helpers import add_editor, event, make_csv, valid_form
 from tracker import csvio
 from tracker.csvio import COLUMNS, RowError
-from tracker.db import create_schema, get_engine, get_session
+from tracker.db import create_schema, get_engine, get_session, transaction
 from tracker.forms import field_errors
 from tracker.importing import CheckedFile, check_file, import_rows
-from tracker.models import EventCreate, EventImport
+from tracker.models import EventCreate, EventImport, LaneGap, LaneStat
 from tracker.store import events as stored
-from tracker.store import people
+from tracker.store import lanes, people, writes
 from tracker.store.writes import plan_events
 
 
@@ -525,3 +528,38 @@ def test_a_control_character_is_named_by_line_and_column_with_the_rows_other_pro
     assert [line for line, _ in rows] == [2]
     assert {(e.line, e.column) for e in errors} == {(3, "official_a"), (3, "date"), (4, "role_b")}
     assert all("control characters" in e.message for e in errors if e.column != "date")
+
+
+def _stored_lanes(session: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    stats = session.execute(
+        sa.select(
+            LaneStat.mode, LaneStat.key, LaneStat.dyad, LaneStat.last_event, LaneStat.stats, LaneStat.changes
+        )
+    ).all()
+    gaps = session.execute(
+        sa.select(*(c for c in LaneGap.__table__.c if c.name != "id"))  # type: ignore[attr-defined]
+    ).all()
+    key = repr
+    return sorted((tuple(r) for r in stats), key=key), sorted((tuple(r) for r in gaps), key=key)
+
+
+def test_lanes_an_import_works_out_from_its_rows_equal_those_read_back_from_the_events(
+    seeded: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    # new lanes (worked out from the rows in hand), lanes with recorded events (read back), and a
+    # lane with a deleted event (read back: the deleted event counts among its rows, not its stats)
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    synthetic.write_csv(first, 1200, seed=7)
+    synthetic.write_csv(second, 1500, seed=8)
+    with seeded.app_context():
+        writes.delete_event(get_session(), 1)
+    for path in (first, second):
+        result = runner.invoke(args=["import-csv", "--new-names", "new", str(path)])
+        assert result.exit_code == 0, result.output
+        with seeded.app_context():
+            session = get_session()
+            after_import = _stored_lanes(session)
+            assert len(after_import[0]) > 20 and len(after_import[1]) > 500
+            with transaction(session):
+                lanes.refresh(session, post=None, person=None)
+            assert _stored_lanes(session) == after_import

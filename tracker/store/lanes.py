@@ -99,6 +99,54 @@ def _events(session: Session, mode: str, keys: Collection[str] | None) -> Iterat
         yield from (LaneEvent(*r) for r in found)
 
 
+class AddedEvents:
+    """The events a write added, kept by lane as ``refresh`` reads them (a tuple each, shared by its
+    two lanes): a lane that holds no other event is worked out from them, without reading it back."""
+
+    def __init__(self) -> None:
+        self.by_mode: dict[str, dict[str, list[tuple[Any, ...]]]] = {mode: {} for mode in MODES}
+
+    def add(self, values: dict[str, Any], a: Official, b: Official) -> None:
+        """An added event: its ``contact_event`` row's values and its two sides."""
+        row = (
+            values["id"],
+            values["date"],
+            values["date_end"],
+            values["date_precision"],
+            values["status"],
+            values["earliest"],
+            values["latest"],
+            values["mid"],
+            values["official_a_id"],
+            values["official_b_id"],
+            a.name,
+            b.name,
+            a.country,
+            b.country,
+            values["post_a_id"],
+            values["post_b_id"],
+        )
+        self.by_mode["post"].setdefault(values["lane_key"], []).append(row)
+        self.by_mode["person"].setdefault(values["pair_key"], []).append(row)
+
+    def lane(self, mode: str, key: str) -> list[LaneEvent]:
+        """A lane's added events in date order, as ``_events`` reads them."""
+        found = [LaneEvent(*(r[:8] + (key,) + r[8:])) for r in self.by_mode[mode].get(key, ())]
+        found.sort(key=lambda e: (e.date, e.id))
+        return found
+
+    def alone(self, session: Session, mode: str, keys: Collection[str]) -> set[str]:
+        """The lanes of ``keys`` whose events (deleted ones too) are all added ones."""
+        added = self.by_mode[mode]
+        key = col(_COLUMN[mode])
+        chosen = sorted(k for k in keys if k in added)
+        found: set[str] = set()
+        for start in range(0, len(chosen), 500):
+            stmt = sa.select(key, sa.func.count()).where(key.in_(chosen[start : start + 500])).group_by(key)
+            found.update(k for k, n in session.execute(stmt) if n == len(added[k]))
+        return found
+
+
 def _json(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -208,10 +256,13 @@ def refresh(
     *,
     post: Collection[str] | None = (),
     person: Collection[str] | None = (),
+    added: AddedEvents | None = None,
 ) -> int:
     """Work out again the statistics of the lanes named (``None``: every lane of that mode).
 
-    Runs in the caller's transaction (flushes, does not commit). Returns how many lanes it stored.
+    A lane that holds only events of ``added`` (a large import's new lanes) is worked out from
+    them; the others are read. Runs in the caller's transaction (flushes, does not commit).
+    Returns how many lanes it stored.
     """
     book = registry(session).book
     stored = 0
@@ -234,8 +285,15 @@ def refresh(
             session.execute(gap_table.delete().where(where_gap))
         stats_rows: list[dict[str, Any]] = []
         gap_rows: list[dict[str, Any]] = []
-        for key, group in itertools.groupby(_events(session, mode, wanted), key=lambda e: e.pair_key):
-            stats_row, gaps = _lane_rows(mode, key, list(group), book)
+        in_hand = added.alone(session, mode, wanted) if added is not None and wanted is not None else set()
+        unread = None if wanted is None else wanted - in_hand
+        read = _events(session, mode, unread) if unread is None or unread else iter(())
+        groups = itertools.chain(
+            ((key, added.lane(mode, key)) for key in sorted(in_hand) if added is not None),
+            ((key, list(group)) for key, group in itertools.groupby(read, key=lambda e: e.pair_key)),
+        )
+        for key, group in groups:
+            stats_row, gaps = _lane_rows(mode, key, group, book)
             stats_rows.append(stats_row)
             gap_rows += gaps
             if len(gap_rows) >= 5000:  # stored as they come: memory stays that of a few lanes

@@ -890,10 +890,13 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
             want if e and want is not None else next(fresh) for want, e in zip(wanted, explicit, strict=True)
         ]
         id_of_item = {p.index: event_id for p, event_id in zip(adding, ids, strict=True)}
+        added = lanes.AddedEvents()
         for chunk in _chunks(list(zip(adding, ids, explicit, strict=True))):
             rows = [(event_values(p, event_id), e) for p, event_id, e in chunk]
             insert_many(connection, events_table, [values for values, e in rows if not e])
             insert_many(connection, history_table, [created(values) for values, _ in rows])
+            for values, _ in rows:
+                added.add(values, people[values["official_a_id"]], people[values["official_b_id"]])
         history: list[dict[str, Any]] = []
         sources: list[dict[str, Any]] = []
         for p in plan.of("corroborate"):
@@ -930,7 +933,7 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
             insert_many(connection, _table(EventSource), sources)
         if history:
             insert_many(connection, history_table, history)
-        lanes.refresh(session, post=lane_keys | stale, person=pair_keys)
+        lanes.refresh(session, post=lane_keys | stale, person=pair_keys, added=added)
         result.added = [id_of_item[p.index] for p in adding]
     result.existing = [p.index for p in plan.of("skip")]
     result.corroborating = [p.index for p in plan.of("corroborate")]
