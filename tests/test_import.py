@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from werkzeug.test import TestResponse
 
 from benchmarks import synthetic
 from tests.helpers import add_editor, event, make_csv, valid_form
-from tracker import csvio
+from tracker import csvio, filerows, importing
 from tracker.csvio import COLUMNS, RowError
 from tracker.db import create_schema, get_engine, get_session, transaction
 from tracker.forms import field_errors
@@ -563,3 +565,98 @@ def test_lanes_an_import_works_out_from_its_rows_equal_those_read_back_from_the_
             with transaction(session):
                 lanes.refresh(session, post=None, person=None)
             assert _stored_lanes(session) == after_import
+
+
+def test_a_more_exact_later_row_becomes_the_event_and_the_earlier_row_its_source(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    rows = [
+        event(
+            date="2023-03-01",
+            date_precision="month",
+            summary="A call in March, says one outlet.",
+            source_url="https://example.org/march",
+            source_publisher="Outlet A",
+        ),
+        event(summary="Another story."),  # a contact of its own, between them
+        event(
+            date="2023-03-15",
+            summary="The call was on 15 March.",
+            source_url="https://example.org/15-march",
+            source_publisher="Outlet B",
+        ),
+    ]
+    rows[1].update(date="2021-06-01")
+    path = tmp_path / "reports.csv"
+    path.write_bytes(make_csv(rows))
+    result = runner.invoke(args=["import-csv", "--new-names", "new", str(path)])
+    assert result.exit_code == 0 and "2 events, 1 further source" in result.output, result.output
+    listed = sorted(client.get("/api/events").get_json()["items"], key=lambda e: e["date"])
+    assert [(e["date"], e["date_precision"]) for e in listed] == [
+        ("2021-06-01", "day"),
+        ("2023-03-15", "day"),
+    ]
+    call = listed[1]
+    got = client.get(f"/api/events/{call['id']}").get_json()
+    assert [s["source_url"] for s in got["sources"]] == ["https://example.org/march"]
+    with app.app_context():
+        actions = [c.action for c in stored.event_history(get_session(), call["id"])]
+    assert actions == ["created", "corroborated"]
+
+
+def test_fresh_ids_come_after_the_ids_a_file_gives_and_a_later_event_after_both(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    rows = [event(date="2021-01-05"), event(id="500", date="2021-02-05"), event(date="2021-03-05")]
+    path = tmp_path / "ids.csv"
+    path.write_bytes(make_csv(rows))
+    assert runner.invoke(args=["import-csv", "--new-names", "new", str(path)]).exit_code == 0
+    listed = sorted(client.get("/api/events").get_json()["items"], key=lambda e: e["date"])
+    assert [e["id"] for e in listed] == [501, 500, 502]
+    response = client.post("/events/new", data=valid_form(date="2021-04-05"))
+    assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+    assert max(e["id"] for e in client.get("/api/events").get_json()["items"]) == 503
+
+
+def test_rows_kept_on_disk_read_back_as_they_were_validated(tmp_path: Path) -> None:
+    path = tmp_path / "many.csv"
+    synthetic.write_csv(path, 2 * filerows.CHUNK + 345, seed=3)
+    validated, errors = csvio.read_events_file(path.read_bytes())
+    assert errors == [] and len(validated) > 2 * filerows.CHUNK
+    kept = filerows.FileRows()
+    for line, row in validated:
+        kept.append(line, row)
+    kept.close_writing()
+    expected = [
+        (
+            line,
+            filerows.EventRow(
+                **{k: str(v) if isinstance(v, StrEnum) else v for k, v in row.__dict__.items()}
+            ),
+        )
+        for line, row in validated
+    ]
+    assert list(kept) == expected
+    assert len(kept) == len(expected) and kept[-1] == expected[-1] and kept[2001] == expected[2001]
+    chosen = [0, 5, filerows.CHUNK - 1, filerows.CHUNK, len(expected) - 1]
+    assert list(kept.pick(chosen)) == [expected[i][1] for i in chosen]
+    assert list(kept.lines) == [line for line, _ in validated]
+    assert filerows.EventRow._fields == tuple(EventImport.model_fields)
+    with pytest.raises(IndexError):
+        kept[len(expected)]
+
+
+@pytest.mark.parametrize("bom", [b"", csvio.BOM])
+def test_a_byte_that_is_not_utf8_far_into_a_file_is_named_by_its_line(bom: bytes) -> None:
+    # rows of multi-byte text, so that the parts the file is read in cut characters in two
+    good = event(summary="Переговоры по телефону — 会谈 " * 20)
+    body = make_csv([good] * 900)
+    assert len(body) > 2 * (1 << 20) // 3
+    bad_row = make_csv([event(summary="caf\xe9")]).split(b"\r\n", 1)[1].replace(b"caf\xc3\xa9", b"caf\xe9")
+    data = bom + body + bad_row + make_csv([good] * 300).split(b"\r\n", 1)[1]
+    checked = importing.read_file(io.BytesIO(data))
+    assert [(e.line, e.column) for e in checked.errors] == [(902, "summary")]
+    assert "byte 0xE9" in checked.errors[0].message
+    assert checked.digest == hashlib.sha256(data).hexdigest()
+    clean = importing.read_file(bom + body)
+    assert clean.errors == [] and len(clean.rows) == 900

@@ -163,7 +163,7 @@ def import_csv_command(file: IO[bytes], dry_run: bool, new_names: str) -> None:
     """
     name = getattr(file, "name", "FILE")
     session = get_session()
-    read = read_file(file.read())  # reading needs no lock: other writes go on meanwhile
+    read = read_file(file)  # read a part at a time; reading needs no lock: other writes go on meanwhile
     # planned and imported under the write lock, so no other write makes the plan stale
     with write_lock(session):
         checked = plan_file(session, read)
@@ -173,7 +173,7 @@ def import_csv_command(file: IO[bytes], dry_run: bool, new_names: str) -> None:
         if checked.plan.undecided:
             if new_names == "ask":
                 for new in checked.plan.undecided:
-                    lines = ", ".join(str(checked.rows[i][0]) for i in new.items[:5])
+                    lines = ", ".join(str(checked.line(i)) for i in new.items[:5])
                     click.echo(
                         f"line {lines}: new {new.kind} {new.name!r} ({new.country}) is close to recorded "
                         + " / ".join(repr(s.name) for s in new.suggestions),
@@ -193,13 +193,13 @@ def import_csv_command(file: IO[bytes], dry_run: bool, new_names: str) -> None:
         for matched in plan.matched:
             click.echo(f"read {matched.kind} {matched.name!r} as {matched.decision!r}")
         for line_index, warning in plan.warnings:
-            click.echo(f"line {checked.rows[line_index][0]}: warning: {warning}")
+            click.echo(f"line {checked.line(line_index)}: warning: {warning}")
         officials = count(len(plan.new_officials), "new official")
         if checked.sources:
             summary = f"{count(len(checked.sources), 'source')}"
         else:
             summary = (
-                f"{count(len(checked.new_rows), 'event')}, {count(len(checked.corroborating), 'further source')}"
+                f"{count(checked.new_count, 'event')}, {count(checked.corroborating_count, 'further source')}"
                 f" of recorded contacts, skip {checked.skipped} already present"
             )
         if dry_run:

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from pydantic import ValidationError
 from sqlmodel import SQLModel
@@ -150,7 +150,7 @@ class RowError:
         return f"{where}: {self.message}"
 
 
-def _read(
+def _iter_rows(
     stream: IO[str],
     model: type[SQLModel],
     columns: tuple[str, ...],
@@ -158,8 +158,9 @@ def _read(
     *,
     read_only: bool = False,
     cleaned: type[SQLModel] | None = None,
-) -> tuple[list[tuple[int, object]], list[RowError]]:
-    """The valid rows of a file (with their lines) and every problem; ``read_only`` rows are never changed.
+) -> Iterator[tuple[int, Any] | RowError]:
+    """The valid rows of a file (with their lines) and every problem, in file order, as they are read;
+    ``read_only`` rows are never changed.
 
     Read-only rows share one frozen set of the fields they set (assigning to one raises). With
     ``cleaned`` (``model`` without its cleaning of every field) the reader cleans the cells itself,
@@ -170,13 +171,16 @@ def _read(
     try:
         header = next(reader)
     except StopIteration:
-        return [], [RowError(1, "", "the file is empty: the first line must be the header")]
+        yield RowError(1, "", "the file is empty: the first line must be the header")
+        return
     except csv.Error as exc:
-        return [], [RowError(1, "", f"not readable as CSV ({exc})")]
+        yield RowError(1, "", f"not readable as CSV ({exc})")
+        return
     if len(header) > MAX_COLUMNS:
-        return [], [
-            RowError(1, "", f"the header has {len(header):,} columns; a file may have at most {MAX_COLUMNS}")
-        ]
+        yield RowError(
+            1, "", f"the header has {len(header):,} columns; a file may have at most {MAX_COLUMNS}"
+        )
+        return
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
     header = [h.strip() for h in header]
@@ -191,8 +195,9 @@ def _read(
     for h in sorted(h for h, n in Counter(header).items() if h and n > 1):
         errors.append(RowError(1, h, "the header names this column more than once"))
     if errors:
-        return [], errors
-    items: list[tuple[int, object]] = []
+        yield from errors
+        return
+    count = 0  # rows and problems so far
     line = reader.line_num
     keep = [k != "id" or "id" in model.model_fields for k in header]
     blank_is_none = [k in _BLANK_IS_NONE for k in header]
@@ -215,16 +220,17 @@ def _read(
         except StopIteration:
             break
         except csv.Error as exc:
-            errors.append(RowError(start, "", f"not readable as CSV ({exc})"))
+            yield RowError(start, "", f"not readable as CSV ({exc})")
             break
         line = reader.line_num
         if not "".join(cells).strip():  # a blank row (joined: one C call, not one per cell)
             continue
-        if len(items) + len(errors) >= MAX_ROWS:
-            errors.append(RowError(start, "", f"the file has more than {MAX_ROWS:,} rows: split it"))
+        if count >= MAX_ROWS:
+            yield RowError(start, "", f"the file has more than {MAX_ROWS:,} rows: split it")
             break
+        count += 1
         if len(cells) != len(header):
-            errors.append(RowError(start, "", f"has {len(cells)} cells, the header has {len(header)}"))
+            yield RowError(start, "", f"has {len(cells)} cells, the header has {len(header)}")
             continue
         if fast is not None:
             try:
@@ -236,7 +242,7 @@ def _read(
                 if read_only:
                     given = frozenset(valid.__pydantic_fields_set__)
                     object.__setattr__(valid, "__pydantic_fields_set__", fields_sets.setdefault(given, given))
-                items.append((start, valid))
+                yield start, valid
                 continue
         data = {}
         for k, v, kept, none, shareable in zip(header, cells, keep, blank_is_none, share, strict=True):
@@ -257,12 +263,30 @@ def _read(
             for column, message in field_errors(exc).items():
                 if column in _DATE_COLUMNS and message.startswith(_PYDANTIC_DATE_MESSAGES):
                     message = f"{record[column]!r} is not a date: write it as YYYY-MM-DD, e.g. 2022-05-19"
-                errors.append(RowError(start, column, message))
+                yield RowError(start, column, message)
             continue
         if read_only:  # which fields a row set: pydantic keeps a set per instance, larger than the row
             given = frozenset(valid.__pydantic_fields_set__)
             object.__setattr__(valid, "__pydantic_fields_set__", fields_sets.setdefault(given, given))
-        items.append((start, valid))
+        yield start, valid
+
+
+def _read(
+    stream: IO[str],
+    model: type[SQLModel],
+    columns: tuple[str, ...],
+    optional: tuple[str, ...],
+    *,
+    read_only: bool = False,
+) -> tuple[list[tuple[int, Any]], list[RowError]]:
+    """The valid rows of a file (with their lines) and every problem (``_iter_rows``)."""
+    items: list[tuple[int, Any]] = []
+    errors: list[RowError] = []
+    for found in _iter_rows(stream, model, columns, optional, read_only=read_only):
+        if isinstance(found, RowError):
+            errors.append(found)
+        else:
+            items.append(found)
     return items, errors
 
 
@@ -313,10 +337,21 @@ def read_events(stream: IO[str]) -> tuple[list[tuple[int, EventCreate]], list[Ro
     Returns the valid rows with their line numbers, and every problem found; callers write
     nothing unless the problems are none.
     """
-    items, errors = _read(
+    items: list[tuple[int, EventCreate]] = []
+    errors: list[RowError] = []
+    for found in iter_events(stream):
+        if isinstance(found, RowError):
+            errors.append(found)
+        else:
+            items.append(found)
+    return items, errors
+
+
+def iter_events(stream: IO[str]) -> Iterator[tuple[int, EventImport] | RowError]:
+    """The rows of an events file as they are read: (line, the validated row) or a problem."""
+    return _iter_rows(
         stream, EventImport, COLUMNS, OPTIONAL_COLUMNS, read_only=True, cleaned=CleanedEventImport
     )
-    return [(n, e) for n, e in items if isinstance(e, EventCreate)], errors
 
 
 def read_context_events(stream: IO[str]) -> tuple[list[tuple[int, ContextEventCreate]], list[RowError]]:
@@ -324,6 +359,10 @@ def read_context_events(stream: IO[str]) -> tuple[list[tuple[int, ContextEventCr
     source_url,date_end,countries``)."""
     items, errors = _read(stream, ContextEventCreate, CONTEXT_COLUMNS, CONTEXT_OPTIONAL)
     return [(n, e) for n, e in items if isinstance(e, ContextEventCreate)], errors
+
+
+#: The byte order mark some editors put before UTF-8 text.
+BOM = b"\xef\xbb\xbf"
 
 
 def decode(data: bytes) -> IO[str]:

@@ -7,8 +7,10 @@ Uploads wait in a private folder between preview and confirmation.
 
 from __future__ import annotations
 
+import codecs
 import gc
 import hashlib
+import io
 import json
 import os
 import re
@@ -20,17 +22,19 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from flask import Flask, current_app
 from sqlmodel import Session
 
 from tracker import csvio
 from tracker.csvio import RowError
-from tracker.models import EventCreate, SourceRow
+from tracker.filerows import EventRow, FileRows
+from tracker.models import SourceRow
 from tracker.store import BatchError, writes
 from tracker.store import sources as stored_sources
 
-Row = tuple[int, EventCreate]
+Row = tuple[int, EventRow]
 
 
 def count(n: int, word: str) -> str:
@@ -49,7 +53,7 @@ class CheckedFile:
     further sources to recorded events.
     """
 
-    rows: list[Row]
+    rows: Sequence[Row]  # ``FileRows``: read back from disk as they are needed
     errors: list[RowError]
     plan: writes.Plan = field(default_factory=writes.Plan)
     sources: list[tuple[int, SourceRow]] = field(default_factory=list)
@@ -60,20 +64,41 @@ class CheckedFile:
     def kind(self) -> str:
         return "sources" if self.sources else "events"
 
-    @property
-    def new_rows(self) -> list[Row]:
-        """The rows that importing would add as events, in file order."""
-        return [self.rows[p.index] for p in self.plan.of("add")]
+    def line(self, index: int) -> int:
+        """The line of the file a row (by its place among the valid rows) is on."""
+        return self.rows[index][0] if not isinstance(self.rows, FileRows) else self.rows.lines[index]
 
     @property
-    def corroborating(self) -> list[tuple[Row, str]]:
-        """Rows that are further reports of a contact: (row, "event N" or "line L of this file")."""
+    def lines(self) -> Sequence[int]:
+        """The line of each valid row."""
+        return self.rows.lines if isinstance(self.rows, FileRows) else [line for line, _ in self.rows]
+
+    def pick(self, indexes: Sequence[int]) -> Iterator[EventRow]:
+        """The valid rows at ``indexes`` (ascending), in order."""
+        rows = self.rows
+        return rows.pick(indexes) if isinstance(rows, FileRows) else (rows[i][1] for i in indexes)
+
+    @property
+    def new_count(self) -> int:
+        return len(self.plan.of("add"))
+
+    def new_rows(self, limit: int | None = None) -> list[Row]:
+        """The (first ``limit``) rows that importing would add as events, in file order."""
+        return [self.rows[p.index] for p in self.plan.of("add")[:limit]]
+
+    @property
+    def corroborating_count(self) -> int:
+        return len(self.plan.of("corroborate"))
+
+    def corroborating(self, limit: int | None = None) -> list[tuple[Row, str]]:
+        """The (first ``limit``) rows that are further reports of a contact: (row, "event N" or
+        "line L of this file")."""
         found = []
-        for p in self.plan.of("corroborate"):
+        for p in self.plan.of("corroborate")[:limit]:
             target = (
                 f"event {p.target_event}"
                 if p.target_event is not None
-                else f"line {self.rows[p.target_item or 0][0]}"
+                else f"line {self.line(p.target_item or 0)}"
             )
             found.append((self.rows[p.index], target))
         return found
@@ -84,7 +109,7 @@ class CheckedFile:
 
     @property
     def writes_something(self) -> bool:
-        return bool(self.new_rows or self.corroborating or self.sources)
+        return bool(self.new_count or self.corroborating_count or self.sources)
 
     @property
     def fingerprint(self) -> str:
@@ -102,9 +127,9 @@ class CheckedFile:
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _row_errors(rows: Sequence[Row], exc: BatchError) -> list[RowError]:
+def _row_errors(checked: CheckedFile, exc: BatchError) -> list[RowError]:
     return [
-        RowError(rows[index][0], column, message)
+        RowError(checked.line(index), column, message)
         for index, error in exc.items.items()
         for column, message in error.errors.items()
     ]
@@ -154,23 +179,62 @@ def check_file(session: Session, data: bytes, choices: writes.Choices | None = N
     return plan_file(session, read_file(data), choices)
 
 
-def read_file(data: bytes) -> CheckedFile:
+def read_file(source: bytes | IO[bytes]) -> CheckedFile:
     """Read and validate a file's rows without the database (``plan_file`` then plans them).
 
-    Reading needs no lock and no transaction: a confirmation reads before it takes the write lock.
+    ``source`` is the file's bytes or a binary file, read a part at a time (a large file is
+    never held whole). Reading needs no lock and no transaction: a confirmation reads before it
+    takes the write lock.
     """
-    digest = hashlib.sha256(data).hexdigest()
-    with uncollected():
-        if data.lstrip(b"\xef\xbb\xbf").startswith(b"event_id"):
-            try:
-                sources, errors = csvio.read_sources(csvio.decode(data))
-            except UnicodeDecodeError as exc:
-                return CheckedFile([], [csvio.not_utf8(data, exc.start)], digest=digest)
-            if not sources and not errors:
-                errors.append(RowError(2, "", "the file has the header line but no sources below it"))
-            return CheckedFile([], errors, sources=sources, digest=digest)
-        rows, errors = csvio.read_events_file(data)
-        return CheckedFile(rows, errors, digest=digest)
+    stream: IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else source
+    if not stream.seekable():
+        stream = io.BytesIO(stream.read())
+    start = stream.tell()
+    digest, bad = _digest(stream)
+    stream.seek(start)
+    if bad is not None:
+        data = stream.read()
+        return CheckedFile([], [csvio.not_utf8(data, bad)], digest=digest)
+    head = stream.read(len(csvio.BOM) + 8)
+    stream.seek(start)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    try:
+        with uncollected():
+            if head.removeprefix(csvio.BOM).startswith(b"event_id"):
+                sources, errors = csvio.read_sources(text)
+                if not sources and not errors:
+                    errors.append(RowError(2, "", "the file has the header line but no sources below it"))
+                return CheckedFile([], errors, sources=sources, digest=digest)
+            rows = FileRows()  # on disk, a chunk at a time: a large file's rows do not fill the memory
+            problems: list[RowError] = []
+            for found in csvio.iter_events(text):
+                if isinstance(found, RowError):
+                    problems.append(found)
+                else:
+                    rows.append(*found)
+            return CheckedFile(rows.close_writing(), problems, digest=digest)
+    finally:
+        text.detach()  # the caller's file stays open
+
+
+def _digest(stream: IO[bytes]) -> tuple[str, int | None]:
+    """SHA-256 of the rest of ``stream``, and where its first byte that is not UTF-8 is (or None)."""
+    sha = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    read = 0
+    bad: int | None = None
+    while True:
+        part = stream.read(1 << 20)
+        pending = len(decoder.getstate()[0])  # bytes of a character the last part cut
+        try:
+            if bad is None:
+                decoder.decode(part, final=not part)
+        except UnicodeDecodeError as exc:
+            bad = read - pending + exc.start
+        if not part:
+            return sha.hexdigest(), bad
+        sha.update(part)
+        read += len(part)
 
 
 def plan_file(session: Session, read: CheckedFile, choices: writes.Choices | None = None) -> CheckedFile:
@@ -188,11 +252,22 @@ def plan_file(session: Session, read: CheckedFile, choices: writes.Choices | Non
     plan = writes.Plan()
     if read.rows:
         with uncollected():
-            plan = writes.plan_events(session, [item for _, item in read.rows], choices=choices, batch=True)
+            plan = writes.plan_events(
+                session,
+                _items(read),
+                choices=choices,
+                batch=True,
+                keep_items=not isinstance(read.rows, FileRows),
+            )
         if plan.problems:
-            errors.extend(_row_errors(read.rows, BatchError(plan.problems)))
+            errors.extend(_row_errors(read, BatchError(plan.problems)))
     errors.sort(key=lambda e: e.line)
     return CheckedFile(read.rows, errors, plan, digest=read.digest)
+
+
+def _items(checked: CheckedFile) -> Iterator[EventRow]:
+    rows = checked.rows
+    return rows.items() if isinstance(rows, FileRows) else (item for _, item in rows)
 
 
 def import_rows(
@@ -207,9 +282,9 @@ def import_rows(
         return writes.AddResult(corroborating=list(range(added))), []
     try:
         with uncollected():
-            return writes.apply_plan(session, checked.plan, choices=choices), []
+            return writes.apply_plan(session, checked.plan, choices=choices, items=checked.pick), []
     except BatchError as exc:
-        return None, _row_errors(checked.rows, exc)
+        return None, _row_errors(checked, exc)
 
 
 # Uploads waiting for confirmation --------------------------------------------------------------

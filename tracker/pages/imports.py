@@ -33,6 +33,8 @@ bp = Blueprint("imports", __name__)
 
 #: How many of the events to add the preview lists.
 PREVIEW_ROWS = 20
+#: Further reports of recorded contacts listed in a preview.
+PREVIEW_SOURCES = 50
 #: How many problems the upload page lists (the command lists them all).
 LISTED_PROBLEMS = 1000
 
@@ -66,22 +68,21 @@ def _form_page(
 def _preview_page(
     token: str, filename: str, checked: CheckedFile, *, notice: str = "", status: int = 200
 ) -> tuple[str, int]:
-    new_rows = checked.new_rows
-    lines = {i: line for i, (line, _) in enumerate(checked.rows)}
     page = render_template(
         "import_preview.html",
         token=token,
         filename=filename,
         fingerprint=checked.fingerprint,
         row_count=len(checked.rows) or len(checked.sources),
-        new_count=len(new_rows),
+        new_count=checked.new_count,
         existing_count=checked.skipped,
-        corroborating=checked.corroborating,
+        corroborating=checked.corroborating(PREVIEW_SOURCES),
+        corroborating_count=checked.corroborating_count,
         sources=checked.sources,
         plan=checked.plan,
-        lines=lines,
+        lines=checked.lines,
         tenures=[(_name(checked.plan, o), _title(checked.plan, p)) for o, p in checked.plan.tenures],
-        rows=new_rows[:PREVIEW_ROWS],
+        rows=checked.new_rows(PREVIEW_ROWS),
         notice=notice,
         writes_something=checked.writes_something,
         decided=request.form if request.method == "POST" else {},

@@ -13,9 +13,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -23,6 +23,7 @@ from sqlmodel import Session, col
 
 from tracker import analysis, clock
 from tracker.db import insert_many, transaction, write_lock
+from tracker.filerows import EventRow
 from tracker.models import (
     EVENT_FIELDS,
     ContactEvent,
@@ -44,6 +45,8 @@ from tracker.store.errors import BatchError, DuplicateError, InputError, StaleEr
 from tracker.store.lanes import recompute_lanes
 from tracker.store.registry import Registry, actor, forget, registry
 from tracker.vocabulary import guess_kind
+
+T = TypeVar("T")
 
 #: A date may be this many days after today (UTC) before it counts as in the future.
 FUTURE_TOLERANCE = dt.timedelta(days=1)
@@ -133,12 +136,20 @@ class NewName:
         return self.suggestions[0].name if self.suggestions else ""
 
 
+#: An item to write: an event as submitted, or a row of an import file read back from disk.
+Item = EventCreate | EventRow
+
+
 @dataclass(slots=True)
 class ItemPlan:
-    """What writing one item does: ``add`` it, ``skip`` it (already recorded), or ``corroborate`` an event."""
+    """What writing one item does: ``add`` it, ``skip`` it (already recorded), or ``corroborate`` an event.
+
+    Matching reads only the few fields copied here: a large import drops ``item`` once planned
+    (``plan_events(keep_items=False)``) and hands the items to ``apply_plan`` again from its file.
+    """
 
     index: int
-    item: EventCreate
+    item: Item | None
     official_a: int  # a recorded official's id, or a new one's (negative) place in the plan
     official_b: int
     post_a: int | None
@@ -151,11 +162,23 @@ class ItemPlan:
     warnings: tuple[str, ...] = ()
     pair_key: str = field(init=False)
     lane_key: str = field(init=False)
+    date: dt.date = field(init=False)
+    date_end: dt.date | None = field(init=False)
+    channel: str = field(init=False)
+    status: str = field(init=False)
+    source_url: str = field(init=False)
+    wanted_id: int | None = field(init=False)  # the id an import row asks for
 
     def __post_init__(self) -> None:
         # one string per key, shared by the items of a pair (a large import holds many items)
         self.pair_key = sys.intern(person_pair_key(self.official_a, self.official_b))
         self.lane_key = sys.intern(lane_key(self.official_a, self.post_a, self.official_b, self.post_b))
+        item = self.item
+        assert item is not None
+        self.date, self.date_end = item.date, item.date_end
+        self.channel, self.status = sys.intern(str(item.channel)), sys.intern(str(item.status))
+        self.source_url = item.source_url
+        self.wanted_id = getattr(item, "id", None)
 
 
 @dataclass
@@ -249,7 +272,7 @@ class _Planner:
         self.reported_days = reported_days()
         self._bounds: dict[tuple[dt.date, dt.date | None, str], tuple[dt.date, dt.date]] = {}
 
-    def bounds(self, item: EventCreate) -> tuple[dt.date, dt.date]:
+    def bounds(self, item: Item) -> tuple[dt.date, dt.date]:
         """The earliest and latest day of an item (many items share a date: worked out once each)."""
         key = (item.date, item.date_end, str(item.date_precision))
         found = self._bounds.get(key)
@@ -378,7 +401,7 @@ class _Planner:
 
     # --- items ---
 
-    def item(self, index: int, item: EventCreate) -> ItemPlan:
+    def item(self, index: int, item: Item) -> ItemPlan:
         today = self.today
         problems: dict[str, str] = {}
         for name in ("date", "date_end"):
@@ -462,11 +485,12 @@ def _describe(s: _Stored) -> str:
 
 def plan_events(
     session: Session,
-    items: Sequence[EventCreate],
+    items: Iterable[Item],
     *,
     choices: Choices | None = None,
     batch: bool = True,
     exclude_id: int | None = None,
+    keep_items: bool = True,
 ) -> Plan:
     """Work out what writing ``items`` would do, writing nothing.
 
@@ -476,13 +500,19 @@ def plan_events(
     the API) every close name raises ``UnknownName`` and another report ``LooksLikeEvent``,
     unless ``choices`` settles them. The same contact recorded twice (same date, end date, pair,
     channel and status) is skipped in a batch and ``DuplicateError`` otherwise.
+
+    Without ``keep_items`` the plan holds no item (a large import's memory stays flat):
+    ``apply_plan`` is then given them again.
     """
     choices = choices or Choices()
     planner = _Planner(session, registry(session), choices, batch=batch)
     plan = planner.plan
     for index, item in enumerate(items):
         try:
-            plan.items.append(planner.item(index, item))
+            planned = planner.item(index, item)
+            if not keep_items:
+                planned.item = None
+            plan.items.append(planned)
         except InputError as exc:
             plan.problems[index] = exc
     live = [p for p in plan.items]
@@ -502,13 +532,12 @@ def plan_events(
     #: items corroborating (or skipped as) an earlier item of the batch, by that item's index
     followers: dict[int, list[ItemPlan]] = {}
     for p in plan.items:
-        item = p.item
         same = _same(p)
         twin = exact.get(same)
         if twin is not None:
             if batch:
                 known_urls = {twin.source_url, *urls.get(twin.id, set())}
-                if not item.source_url or item.source_url in known_urls or twin.deleted:
+                if not p.source_url or p.source_url in known_urls or twin.deleted:
                     p.action, p.target_event = "skip", twin.id
                 else:
                     p.action, p.target_event = "corroborate", twin.id
@@ -523,7 +552,7 @@ def plan_events(
             if not batch:
                 plan.problems[p.index] = DuplicateError()
                 continue
-            new_source = bool(item.source_url) and item.source_url != earlier.item.source_url
+            new_source = bool(p.source_url) and p.source_url != earlier.source_url
             p.action, p.target_item = ("corroborate" if new_source else "skip"), earlier.index
             followers.setdefault(earlier.index, []).append(p)
             continue
@@ -537,7 +566,7 @@ def plan_events(
                     (
                         s
                         for s in [candidate, *_overlaps(p, keys, recorded)]
-                        if item.source_url in {s.source_url, *urls.get(s.id, set())}
+                        if p.source_url in {s.source_url, *urls.get(s.id, set())}
                     ),
                     None,
                 )
@@ -546,7 +575,7 @@ def plan_events(
                     continue
             if batch or choices.corroborates == candidate.id:
                 known_urls = {candidate.source_url, *urls.get(candidate.id, set())}
-                if batch and item.source_url in known_urls:
+                if batch and p.source_url in known_urls:
                     p.action, p.target_event = "skip", candidate.id
                 else:
                     p.action, p.target_event = "corroborate", candidate.id
@@ -591,8 +620,7 @@ def plan_events(
 
 def _same(p: ItemPlan) -> tuple[dt.date, dt.date | None, str, str, str]:
     """What makes two items the same contact: date, end date, pair, channel and status."""
-    item = p.item
-    return (item.date, item.date_end, p.pair_key, str(item.channel), str(item.status))
+    return (p.date, p.date_end, p.pair_key, p.channel, p.status)
 
 
 class _Recorded:
@@ -643,7 +671,7 @@ class _Batch:
         start = earliest - self.widest if earliest - dt.date.min > self.widest else dt.date.min
         lo = bisect.bisect_left(self.order, (start, -1))
         hi = bisect.bisect_right(self.order, (latest, len(self.sequence)))
-        status = str(p.item.status)
+        status = p.status
         plans = self.plans
         best: int | None = None
         for _, number in self.order[lo:hi]:
@@ -652,9 +680,9 @@ class _Batch:
             other = plans[number]
             if other.latest < earliest or other.earliest > latest:
                 continue
-            if not _compatible(str(other.item.status), status):
+            if not _compatible(other.status, status):
                 continue
-            if not_with_id and getattr(other.item, "id", None) is not None:
+            if not_with_id and other.wanted_id is not None:
                 continue
             best = number
         return None if best is None else plans[best]
@@ -680,7 +708,7 @@ def _overlaps(p: ItemPlan, keys: list[str], by_pair: Mapping[str, _Recorded]) ->
     for key in keys:
         group = by_pair.get(key)
         for s in group.near(p.earliest, p.latest) if group is not None else ():
-            if not s.deleted and s.latest >= p.earliest and _compatible(s.status, str(p.item.status)):
+            if not s.deleted and s.latest >= p.earliest and _compatible(s.status, p.status):
                 found.append(s)
     return found
 
@@ -691,12 +719,12 @@ def _overlapping(p: ItemPlan, keys: list[str], by_pair: Mapping[str, _Recorded])
     if not found:
         return None
     middle = p.earliest + (p.latest - p.earliest) / 2
-    return min(found, key=lambda s: (s.channel != p.item.channel, abs((s.earliest - middle).days), s.id))
+    return min(found, key=lambda s: (s.channel != p.channel, abs((s.earliest - middle).days), s.id))
 
 
 def _overlapping_item(p: ItemPlan, keys: list[str], by_pair: Mapping[str, _Batch]) -> ItemPlan | None:
     """An earlier item of the batch that is the same contact, unless both carry ids (deliberate records)."""
-    both_ids = getattr(p.item, "id", None) is not None
+    both_ids = p.wanted_id is not None
     for key in keys:
         group = by_pair.get(key)
         found = group.first(p, not_with_id=both_ids) if group is not None else None
@@ -762,8 +790,19 @@ def _create_identities(
     return officials, posts, touched
 
 
-def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices | None = None) -> AddResult:
-    """Store a plan of ``plan_events`` in one transaction (the caller checked its problems)."""
+def apply_plan(
+    session: Session,
+    plan: Plan,
+    *,
+    by: str = "",
+    choices: Choices | None = None,
+    items: Callable[[list[int]], Iterable[Item]] | None = None,
+) -> AddResult:
+    """Store a plan of ``plan_events`` in one transaction (the caller checked its problems).
+
+    When the plan does not hold its items (``keep_items=False``), ``items`` gives those at some
+    places (ascending) again: the events to add, then the further reports, a chunk at a time.
+    """
     choices = choices or Choices()
     result = AddResult(warnings=plan.warnings)
     if plan.problems:
@@ -782,6 +821,17 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
                 for n in undecided
             }
         )
+
+    def planned(action: str) -> Iterator[tuple[ItemPlan, Item]]:
+        """The plan's items of ``action`` with their items, in order."""
+        chosen = plan.of(action)
+        if items is not None:
+            yield from zip(chosen, items([p.index for p in chosen]), strict=True)
+            return
+        for p in chosen:
+            assert p.item is not None
+            yield p, p.item
+
     with transaction(session):
         officials, _posts, touched = _create_identities(session, plan, choices)
         stale: set[str] = set()
@@ -791,16 +841,22 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
         people = {o.id: o for o in session.execute(sa.select(Official)).scalars()}
         now = utcnow()
         adding = plan.of("add")
-        wanted = [getattr(p.item, "id", None) for p in adding]
+        # an item's own id where it is free (and not asked twice); fresh ids after the largest
+        wanted = [p.wanted_id for p in adding]
         taken = _taken_ids(session, [i for i in wanted if i is not None])
+        id_of_item: dict[int, int] = {}
+        for p in adding:
+            want = p.wanted_id
+            if want is not None and want not in taken:
+                taken.add(want)
+                id_of_item[p.index] = want
+        given = max(id_of_item.values(), default=0)
+        fresh = iter(_next_event_ids(session, len(adding) - len(id_of_item), above=given))
+        for p in adding:
+            if p.index not in id_of_item:
+                id_of_item[p.index] = next(fresh)
         events_table = _table(ContactEvent)
         history_table = _table(EventChange)
-        explicit: list[bool] = []
-        used_ids: set[int] = set()
-        for want in wanted:
-            explicit.append(want is not None and want not in taken and want not in used_ids)
-            if explicit[-1] and want is not None:
-                used_ids.add(want)
 
         base_fields = tuple(EventBase.model_fields)
         #: (official a, official b) -> their records, pair key, who each is as an initiator, and the
@@ -822,9 +878,8 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
                 found = sides[(a_id, b_id)] = (a, b, person_pair_key(a_id, b_id), initiators, texts)
             return (a_id, b_id, *found[:4])
 
-        def event_values(p: ItemPlan, event_id: int) -> dict[str, Any]:
+        def event_values(p: ItemPlan, item: Item, event_id: int) -> dict[str, Any]:
             a_id, b_id, a, b, pair, initiators = sides_of(p)
-            item = p.item
             values: dict[str, Any] = {name: getattr(item, name) for name in base_fields}
             lane = reg.book.lane(_SidedItem(a_id, b_id, item, a.country, b.country))
             values.update(
@@ -873,65 +928,53 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
                 "changes": changes,
             }
 
-        # Rows are built and stored a chunk at a time (memory stays that of a chunk), those with
-        # their own ids first, so that fresh ids come after the largest.
+        # Rows are built and stored a chunk at a time: memory stays that of a chunk.
         connection = session.connection()
         lane_keys: set[str] = set()
         pair_keys: set[str] = set()
-        given = [
-            (p, want) for p, want, e in zip(adding, wanted, explicit, strict=True) if e and want is not None
-        ]
-        for chunk in _chunks(given):
-            insert_many(connection, events_table, [event_values(p, want) for p, want in chunk])
-        if given:
-            _advance_id_sequence(session)
-        fresh = iter(_next_event_ids(session, len(adding) - len(given)) if len(adding) > len(given) else [])
-        ids = [
-            want if e and want is not None else next(fresh) for want, e in zip(wanted, explicit, strict=True)
-        ]
-        id_of_item = {p.index: event_id for p, event_id in zip(adding, ids, strict=True)}
         added = lanes.AddedEvents()
-        for chunk in _chunks(list(zip(adding, ids, explicit, strict=True))):
-            rows = [(event_values(p, event_id), e) for p, event_id, e in chunk]
-            insert_many(connection, events_table, [values for values, e in rows if not e])
-            insert_many(connection, history_table, [created(values) for values, _ in rows])
-            for values, _ in rows:
+        for chunk in _chunks(planned("add")):
+            rows = [event_values(p, item, id_of_item[p.index]) for p, item in chunk]
+            insert_many(connection, events_table, rows)
+            insert_many(connection, history_table, [created(values) for values in rows])
+            for values in rows:
                 added.add(values, people[values["official_a_id"]], people[values["official_b_id"]])
-        history: list[dict[str, Any]] = []
-        sources: list[dict[str, Any]] = []
-        for p in plan.of("corroborate"):
-            event_id = (
-                p.target_event
-                if p.target_event is not None
-                else id_of_item.get(p.target_item if p.target_item is not None else -1)
-            )
-            if event_id is None:
-                continue
-            item = p.item
-            sources.append(
-                {
-                    "event_id": event_id,
-                    "source_url": item.source_url,
-                    "source_publisher": item.source_publisher,
-                    "source_date": item.source_date,
-                    "quote": item.summary[:2000],
-                    "channel": str(item.channel),
-                    "date": item.date,
-                    "created_at": now,
-                }
-            )
-            history.append(
-                {
-                    "event_id": event_id,
-                    "changed_at": now,
-                    "changed_by": changed_by,
-                    "action": "corroborated",
-                    "changes": {"source": ["", item.source_url or item.source_publisher or "(no address)"]},
-                }
-            )
-        if sources:
+        # then the further reports, once every event they may report is stored
+        for chunk in _chunks(planned("corroborate")):
+            sources: list[dict[str, Any]] = []
+            history: list[dict[str, Any]] = []
+            for p, item in chunk:
+                event_id = (
+                    p.target_event
+                    if p.target_event is not None
+                    else id_of_item.get(p.target_item if p.target_item is not None else -1)
+                )
+                if event_id is None:
+                    continue
+                sources.append(
+                    {
+                        "event_id": event_id,
+                        "source_url": item.source_url,
+                        "source_publisher": item.source_publisher,
+                        "source_date": item.source_date,
+                        "quote": item.summary[:2000],
+                        "channel": str(item.channel),
+                        "date": item.date,
+                        "created_at": now,
+                    }
+                )
+                history.append(
+                    {
+                        "event_id": event_id,
+                        "changed_at": now,
+                        "changed_by": changed_by,
+                        "action": "corroborated",
+                        "changes": {
+                            "source": ["", item.source_url or item.source_publisher or "(no address)"]
+                        },
+                    }
+                )
             insert_many(connection, _table(EventSource), sources)
-        if history:
             insert_many(connection, history_table, history)
         lanes.refresh(session, post=lane_keys | stale, person=pair_keys, added=added)
         result.added = [id_of_item[p.index] for p in adding]
@@ -945,16 +988,22 @@ def apply_plan(session: Session, plan: Plan, *, by: str = "", choices: Choices |
 CHUNK = 2000
 
 
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @dataclass(frozen=True, slots=True)
 class _SidedItem:
     official_a_id: int
     official_b_id: int
-    item: EventCreate
+    item: Item
     country_a: str
     country_b: str
 
@@ -979,33 +1028,33 @@ def _taken_ids(session: Session, ids: list[int]) -> set[int]:
     return taken
 
 
-def _next_event_ids(session: Session, count: int) -> list[int]:
-    """``count`` fresh event ids: from PostgreSQL's sequence, or after the largest on SQLite.
+def _next_event_ids(session: Session, count: int, *, above: int = 0) -> list[int]:
+    """``count`` fresh event ids, each larger than ``above`` (ids an import gives its rows itself):
+    from PostgreSQL's sequence, or after the largest on SQLite.
 
-    On SQLite this runs inside the write transaction (identities or events with ids may
-    already be written), so a concurrent writer makes the insert fail rather than collide.
+    On SQLite this runs inside the write transaction (identities may already be written), so a
+    concurrent writer makes the insert fail rather than collide.
     """
     if session.get_bind().dialect.name == "postgresql":
+        if above:  # the sequence moves past the ids given (even when no fresh id is needed)
+            session.execute(
+                sa.text(
+                    "SELECT setval(pg_get_serial_sequence('contact_event', 'id'), "
+                    "GREATEST((SELECT MAX(id) FROM contact_event), :above))"
+                ),
+                {"above": above},
+            )
         found = session.execute(
             sa.text(
                 "SELECT nextval(pg_get_serial_sequence('contact_event', 'id')) FROM generate_series(1, :n)"
             ),
             {"n": count},
         )
-        return sorted(int(r[0]) for r in found)
-    largest = session.execute(sa.select(sa.func.max(col(ContactEvent.id)))).scalar() or 0
+        return sorted(int(r[0]) for r in found) if count > 0 else []
+    if count <= 0:
+        return []
+    largest = max(session.execute(sa.select(sa.func.max(col(ContactEvent.id)))).scalar() or 0, above)
     return list(range(largest + 1, largest + 1 + count))
-
-
-def _advance_id_sequence(session: Session) -> None:
-    """After rows were inserted with their own ids, make PostgreSQL's next id follow the largest."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            sa.text(
-                "SELECT setval(pg_get_serial_sequence('contact_event', 'id'), "
-                "(SELECT MAX(id) FROM contact_event))"
-            )
-        )
 
 
 def add_events(
