@@ -913,13 +913,12 @@ def apply_plan(
             a_id, b_id = values["official_a_id"], values["official_b_id"]
             texts = sides[(a_id, b_id)][4]  # ``event_values`` of this event met its sides
             initiators = {a_id: texts["official_a"], b_id: texts["official_b"]}
-            named = {**texts, "initiated_by": initiators.get(values["initiated_by_id"], "")}
-            changes: dict[str, list[str]] = {}
-            for name in EVENT_FIELDS:
-                value = named[name] if name in named else values[name]
-                text = value if type(value) is str else as_text(value)
-                if text:
-                    changes[name] = ["", text]
+            named = {**values, **texts, "initiated_by": initiators.get(values["initiated_by_id"], "")}
+            changes = {
+                name: ["", text]
+                for name in EVENT_FIELDS
+                if (text := value if type(value := named[name]) is str else as_text(value))
+            }
             return {
                 "event_id": values["id"],
                 "changed_at": now,
