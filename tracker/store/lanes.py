@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -31,9 +31,8 @@ HISTOGRAM_KEYS = ("months", "held_months")
 _COLUMN = {"post": ContactEvent.lane_key, "person": ContactEvent.pair_key}
 
 
-@dataclass(frozen=True, slots=True)
-class LaneEvent:
-    """An event as lane statistics read it."""
+class LaneEvent(NamedTuple):
+    """An event as lane statistics read it (a named tuple: a large import makes one per event and lane)."""
 
     id: int
     date: dt.date
@@ -87,7 +86,7 @@ def _events(session: Session, mode: str, keys: Collection[str] | None) -> Iterat
     connection = session.connection()  # rows as tuples: no ORM loading
     if keys is None:
         every: Iterable[Any] = connection.execute(stmt, execution_options={"yield_per": 2000})
-        yield from (LaneEvent(*r) for r in every)
+        yield from map(LaneEvent._make, every)
         return
     chosen = sorted(keys)
     for start in range(0, len(chosen), 500):
@@ -96,7 +95,7 @@ def _events(session: Session, mode: str, keys: Collection[str] | None) -> Iterat
         found: Iterable[Any] = connection.execute(
             stmt.where(key.in_(part)), execution_options={"yield_per": 2000}
         )
-        yield from (LaneEvent(*r) for r in found)
+        yield from map(LaneEvent._make, found)
 
 
 class AddedEvents:
@@ -131,7 +130,8 @@ class AddedEvents:
 
     def lane(self, mode: str, key: str) -> list[LaneEvent]:
         """A lane's added events in date order, as ``_events`` reads them."""
-        found = [LaneEvent(*(r[:8] + (key,) + r[8:])) for r in self.by_mode[mode].get(key, ())]
+        make = LaneEvent._make
+        found = [make(r[:8] + (key,) + r[8:]) for r in self.by_mode[mode].get(key, ())]
         found.sort(key=lambda e: (e.date, e.id))
         return found
 
@@ -239,16 +239,19 @@ def _lane_rows(
 def _histograms(group: Iterable[LaneEvent]) -> dict[str, Any]:
     """The lane's events per month as drawn ("months": month of ``mid`` -> status -> events) and its
     held contacts per month of their date ("held_months": month -> contacts), months as "YYYY-MM"."""
-    months: dict[str, dict[str, int]] = {}
-    held: dict[str, int] = {}
+    months: dict[tuple[int, int], dict[str, int]] = {}
+    held: dict[tuple[int, int], int] = {}
     for e in group:
         if e.mid is not None:
-            cell = months.setdefault(e.mid.isoformat()[:7], {})
+            cell = months.setdefault((e.mid.year, e.mid.month), {})
             cell[e.status] = cell.get(e.status, 0) + 1
         if e.status == "held":
-            month = e.date.isoformat()[:7]
+            month = (e.date.year, e.date.month)
             held[month] = held.get(month, 0) + 1
-    return {HISTOGRAM_KEYS[0]: months, HISTOGRAM_KEYS[1]: held}
+    return {
+        HISTOGRAM_KEYS[0]: {f"{y:04d}-{m:02d}": cell for (y, m), cell in months.items()},
+        HISTOGRAM_KEYS[1]: {f"{y:04d}-{m:02d}": n for (y, m), n in held.items()},
+    }
 
 
 def refresh(

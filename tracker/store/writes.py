@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import operator
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -859,6 +860,7 @@ def apply_plan(
         history_table = _table(EventChange)
 
         base_fields = tuple(EventBase.model_fields)
+        base_values = operator.attrgetter(*base_fields)  # an item's stored fields, in one call
         #: (official a, official b) -> their records, pair key, who each is as an initiator, and the
         #: sides' texts as history records them
         sides: dict[tuple[int, int], tuple[Official, Official, str, dict[str, int], dict[str, str]]] = {}
@@ -880,7 +882,7 @@ def apply_plan(
 
         def event_values(p: ItemPlan, item: Item, event_id: int) -> dict[str, Any]:
             a_id, b_id, a, b, pair, initiators = sides_of(p)
-            values: dict[str, Any] = {name: getattr(item, name) for name in base_fields}
+            values: dict[str, Any] = dict(zip(base_fields, base_values(item), strict=True))
             lane = reg.book.lane(_SidedItem(a_id, b_id, item, a.country, b.country))
             values.update(
                 id=event_id,
