@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -105,8 +105,9 @@ class AddedEvents:
     def __init__(self) -> None:
         self.by_mode: dict[str, dict[str, list[tuple[Any, ...]]]] = {mode: {} for mode in MODES}
 
-    def add(self, values: dict[str, Any], a: Official, b: Official) -> None:
-        """An added event: its ``contact_event`` row's values and its two sides."""
+    def add(self, values: dict[str, Any], sides: Mapping[str, str]) -> None:
+        """An added event: its ``contact_event`` row's values, and its sides' names and countries
+        (``official_a``, ``official_b``, ``country_a``, ``country_b``) as recorded."""
         row = (
             values["id"],
             values["date"],
@@ -118,10 +119,10 @@ class AddedEvents:
             values["mid"],
             values["official_a_id"],
             values["official_b_id"],
-            a.name,
-            b.name,
-            a.country,
-            b.country,
+            sides["official_a"],
+            sides["official_b"],
+            sides["country_a"],
+            sides["country_b"],
             values["post_a_id"],
             values["post_b_id"],
         )

@@ -861,11 +861,11 @@ def apply_plan(
 
         base_fields = tuple(EventBase.model_fields)
         base_values = operator.attrgetter(*base_fields)  # an item's stored fields, in one call
-        #: (official a, official b) -> their records, pair key, who each is as an initiator, and the
-        #: sides' texts as history records them
-        sides: dict[tuple[int, int], tuple[Official, Official, str, dict[str, int], dict[str, str]]] = {}
+        #: (official a, official b) -> their pair key, who each is as an initiator, and the sides'
+        #: names and countries as recorded
+        sides: dict[tuple[int, int], tuple[str, dict[str, int], dict[str, str]]] = {}
 
-        def sides_of(p: ItemPlan) -> tuple[int, int, Official, Official, str, dict[str, int]]:
+        def sides_of(p: ItemPlan) -> tuple[int, int, str, dict[str, int], dict[str, str]]:
             a_id, b_id = officials.get(p.official_a, p.official_a), officials.get(p.official_b, p.official_b)
             found = sides.get((a_id, b_id))
             if found is None:
@@ -877,13 +877,13 @@ def apply_plan(
                     "official_b": b.name,
                     "country_b": b.country,
                 }
-                found = sides[(a_id, b_id)] = (a, b, person_pair_key(a_id, b_id), initiators, texts)
-            return (a_id, b_id, *found[:4])
+                found = sides[(a_id, b_id)] = (person_pair_key(a_id, b_id), initiators, texts)
+            return (a_id, b_id, *found)
 
         def event_values(p: ItemPlan, item: Item, event_id: int) -> dict[str, Any]:
-            a_id, b_id, a, b, pair, initiators = sides_of(p)
+            a_id, b_id, pair, initiators, texts = sides_of(p)
             values: dict[str, Any] = dict(zip(base_fields, base_values(item), strict=True))
-            lane = reg.book.lane(_SidedItem(a_id, b_id, item, a.country, b.country))
+            lane = reg.book.lane(_SidedItem(a_id, b_id, item, texts["country_a"], texts["country_b"]))
             values.update(
                 id=event_id,
                 official_a_id=a_id,
@@ -913,7 +913,7 @@ def apply_plan(
         def created(values: Mapping[str, Any]) -> dict[str, Any]:
             """The "created" history row of an event: each field's text as stored (``_stored_text``)."""
             a_id, b_id = values["official_a_id"], values["official_b_id"]
-            texts = sides[(a_id, b_id)][4]  # ``event_values`` of this event met its sides
+            texts = sides[(a_id, b_id)][2]  # ``event_values`` of this event met its sides
             initiators = {a_id: texts["official_a"], b_id: texts["official_b"]}
             named = {**values, **texts, "initiated_by": initiators.get(values["initiated_by_id"], "")}
             changes = {
@@ -939,7 +939,7 @@ def apply_plan(
             insert_many(connection, events_table, rows)
             insert_many(connection, history_table, [created(values) for values in rows])
             for values in rows:
-                added.add(values, people[values["official_a_id"]], people[values["official_b_id"]])
+                added.add(values, sides[(values["official_a_id"], values["official_b_id"])][2])
         # then the further reports, once every event they may report is stored
         for chunk in _chunks(planned("corroborate")):
             sources: list[dict[str, Any]] = []
