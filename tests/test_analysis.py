@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import arrow
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -362,3 +363,9 @@ def test_response_days_bound_by_the_first_certain_contact() -> None:
 )
 def test_period_start_is_the_first_day_of_its_period(day: dt.date, period: str, start: dt.date) -> None:
     assert period_start(day, period) == start
+
+
+@given(st.dates(D(1900, 1, 1), D(2100, 12, 31)))
+def test_a_month_is_the_calendar_month_arrow_spans(day: dt.date) -> None:
+    start, end = arrow.Arrow.fromdate(day).span("month")
+    assert date_bounds(day, None, "month") == (start.date(), end.date())

@@ -6,6 +6,7 @@ fields of ``ContactLike`` (``tracker.queries.EventRow`` does) and return plain d
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import statistics
@@ -46,9 +47,8 @@ def _period(day: dt.date, precision: str, reported_days: int) -> tuple[dt.date, 
         return day - dt.timedelta(days=reported_days), day
     if precision == "week":
         return day, day + dt.timedelta(days=6)
-    if precision == "month":
-        span = arrow.Arrow.fromdate(day).span("month")
-        return span[0].date(), span[1].date()
+    if precision == "month":  # the calendar month (as arrow's span, without its cost per call)
+        return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
     if precision == "approximate":
         delta = dt.timedelta(days=APPROXIMATE_DAYS)
         return day - delta, day + delta

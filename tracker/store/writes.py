@@ -614,7 +614,10 @@ def plan_events(
             continue
         seen[same] = p
         for key in keys:
-            batch_by_pair.setdefault(key, _Batch()).add(p)
+            group = batch_by_pair.get(key)
+            if group is None:
+                group = batch_by_pair[key] = _Batch()
+            group.add(p)
     plan.items = [p for p in plan.items if p.index not in plan.problems]
     return plan
 
