@@ -26,6 +26,7 @@ from tracker.csvio import COLUMNS, RowError
 from tracker.db import create_schema, get_engine, get_session, transaction
 from tracker.forms import field_errors
 from tracker.importing import CheckedFile, check_file, import_rows
+from tracker.memo import Memo
 from tracker.models import EventCreate, EventImport, LaneGap, LaneStat
 from tracker.store import events as stored
 from tracker.store import lanes, people, writes
@@ -660,3 +661,31 @@ def test_a_byte_that_is_not_utf8_far_into_a_file_is_named_by_its_line(bom: bytes
     assert checked.digest == hashlib.sha256(data).hexdigest()
     clean = importing.read_file(bom + body)
     assert clean.errors == [] and len(clean.rows) == 900
+
+
+def test_the_memo_remembers_short_texts_only() -> None:
+    made: list[str] = []
+
+    def make(text: str) -> str:
+        made.append(text)
+        return text.strip()
+
+    memo: Memo[str, str] = Memo(make, limit=3, longest=5)
+    assert [memo[t] for t in (" a ", " a ", "long text ", "long text ")] == [
+        "a",
+        "a",
+        "long text",
+        "long text",
+    ]
+    assert made == [" a ", "long text ", "long text "] and list(memo) == [" a "]
+    for text in ("b", "c", "d"):
+        memo[text]
+    assert list(memo) == ["d"]  # past the limit it forgets them all
+
+
+def test_a_long_cell_in_a_column_that_repeats_is_read_as_it_is() -> None:
+    role = "  Special Envoy " + "of the President " * 8 + " "
+    rows, errors = csvio.read_events_file(
+        make_csv([event(role_a=role), event(role_a=role, date="2022-05-20")])
+    )
+    assert errors == [] and [r.role_a for _, r in rows] == [role.strip()] * 2

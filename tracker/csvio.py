@@ -197,7 +197,7 @@ def _iter_rows(
     if errors:
         yield from errors
         return
-    count = 0  # rows and problems so far
+    count = 0  # rows so far (blank ones aside)
     line = reader.line_num
     keep = [k != "id" or "id" in model.model_fields for k in header]
     blank_is_none = [k in _BLANK_IS_NONE for k in header]
@@ -294,10 +294,10 @@ def _cleaner(
     header: Sequence[str], keep: Sequence[bool], blank_is_none: Sequence[bool], share: Sequence[bool]
 ) -> Callable[[Sequence[str]], dict[str, str | None]]:
     """A row's cells as a model's fields, restored (``restore``) and cleaned (``clean_text``): the
-    texts of the columns that repeat (names, roles, countries, dates, words) through a memo, so
-    that each is cleaned once and the rows share one string of it. ``ValueError`` names no
+    short texts of the columns that repeat (names, roles, countries, dates, words) through a memo,
+    so that each is cleaned once and the rows share one string of it. ``ValueError`` names no
     field: the caller validates such a row again, as the model does, for its message."""
-    memo: Memo[str, str] = Memo(lambda v: clean_text(restore(v)), limit=20_000)
+    memo: Memo[str, str] = Memo(lambda v: clean_text(restore(v)), limit=20_000, longest=_SHARED_LENGTH)
     repeated = [i for i, (k, s) in enumerate(zip(keep, share, strict=True)) if k and s]
     each = [(header[i], i) for i, (k, s) in enumerate(zip(keep, share, strict=True)) if k and not s]
     names = [header[i] for i in repeated]

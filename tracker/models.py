@@ -336,7 +336,10 @@ class EventImport(EventCreate):
 class CleanedEventImport(EventImport):
     """A row of an events file whose cells the reader already cleaned (``clean_text``), each distinct
     text once: validated without cleaning every field again (a third of the validation of a large
-    file). A row with a cell that cannot be cleaned is validated as ``EventImport``, for its messages."""
+    file). A row with a cell that cannot be cleaned is validated as ``EventImport``, for its messages.
+
+    Only for ``csvio``'s reader: made from uncleaned values, it would keep their spaces and
+    control characters (build ``EventImport`` or ``EventCreate`` instead)."""
 
     _strip = field_validator("id", mode="before")(_clean)
 

@@ -92,7 +92,7 @@ class Lane:
     key: str
 
 
-@functools.lru_cache(maxsize=65536)  # a large import asks for the same few pairs on every row
+@functools.lru_cache(maxsize=8192)  # a large import asks for the same few pairs on every row
 def person_pair_key(official_a_id: int, official_b_id: int) -> str:
     """The key of the pair of two officials, the same whichever side comes first ("3:4")."""
     low, high = sorted((official_a_id, official_b_id))
@@ -117,7 +117,7 @@ def side_key(post_id: int | None, official_id: int) -> str:
     return f"p{post_id}" if post_id is not None else f"o{official_id}"
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)
 def lane_key(official_a_id: int, post_a_id: int | None, official_b_id: int, post_b_id: int | None) -> str:
     """The key of the lane of an event whose sides held these posts.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import heapq
 import itertools
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -292,9 +293,11 @@ def refresh(
         in_hand = added.alone(session, mode, wanted) if added is not None and wanted is not None else set()
         unread = None if wanted is None else wanted - in_hand
         read = _events(session, mode, unread) if unread is None or unread else iter(())
-        groups = itertools.chain(
+        # in the order of their keys, in hand or read, as a refresh of every lane stores them
+        groups = heapq.merge(
             ((key, added.lane(mode, key)) for key in sorted(in_hand) if added is not None),
             ((key, list(group)) for key, group in itertools.groupby(read, key=lambda e: e.pair_key)),
+            key=lambda found: found[0],
         )
         for key, group in groups:
             stats_row, gaps = _lane_rows(mode, key, group, book)
