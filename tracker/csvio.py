@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from pydantic import ValidationError
 from sqlmodel import SQLModel
@@ -29,6 +29,8 @@ from tracker.models import (
     as_text,
     clean_text,
 )
+
+T = TypeVar("T")
 
 COLUMNS = ("id", *EVENT_FIELDS)
 #: Columns an import file may leave out.
@@ -280,13 +282,18 @@ def _read(
     read_only: bool = False,
 ) -> tuple[list[tuple[int, Any]], list[RowError]]:
     """The valid rows of a file (with their lines) and every problem (``_iter_rows``)."""
-    items: list[tuple[int, Any]] = []
+    return _collect(_iter_rows(stream, model, columns, optional, read_only=read_only))
+
+
+def _collect(found: Iterable[tuple[int, T] | RowError]) -> tuple[list[tuple[int, T]], list[RowError]]:
+    """What a reader found, as the valid rows and the problems."""
+    items: list[tuple[int, T]] = []
     errors: list[RowError] = []
-    for found in _iter_rows(stream, model, columns, optional, read_only=read_only):
-        if isinstance(found, RowError):
-            errors.append(found)
+    for one in found:
+        if isinstance(one, RowError):
+            errors.append(one)
         else:
-            items.append(found)
+            items.append(one)
     return items, errors
 
 
@@ -337,14 +344,8 @@ def read_events(stream: IO[str]) -> tuple[list[tuple[int, EventCreate]], list[Ro
     Returns the valid rows with their line numbers, and every problem found; callers write
     nothing unless the problems are none.
     """
-    items: list[tuple[int, EventCreate]] = []
-    errors: list[RowError] = []
-    for found in iter_events(stream):
-        if isinstance(found, RowError):
-            errors.append(found)
-        else:
-            items.append(found)
-    return items, errors
+    items, errors = _collect(iter_events(stream))
+    return list(items), errors
 
 
 def iter_events(stream: IO[str]) -> Iterator[tuple[int, EventImport] | RowError]:
