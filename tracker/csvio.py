@@ -213,6 +213,14 @@ def _iter_rows(
     # (a row holds references instead of copies, so a large file takes far less memory)
     shared: dict[str, str] = {}
     fields_sets: dict[frozenset[str], frozenset[str]] = {}
+
+    def shared_fields(valid: Any) -> Any:
+        """``valid`` with the one frozen set of the fields it set that its like share (pydantic keeps
+        a set per instance, larger than the row)."""
+        given = frozenset(valid.__pydantic_fields_set__)
+        object.__setattr__(valid, "__pydantic_fields_set__", fields_sets.setdefault(given, given))
+        return valid
+
     fast = _cleaner(header, keep, blank_is_none, share) if cleaned is not None else None
     validate_cleaned = cleaned.__pydantic_validator__.validate_python if cleaned is not None else validate
     while True:
@@ -241,10 +249,7 @@ def _iter_rows(
             except ValueError:  # a cell that cannot be cleaned, or a field pydantic refuses
                 pass
             else:
-                if read_only:
-                    given = frozenset(valid.__pydantic_fields_set__)
-                    object.__setattr__(valid, "__pydantic_fields_set__", fields_sets.setdefault(given, given))
-                yield start, valid
+                yield start, shared_fields(valid) if read_only else valid
                 continue
         data = {}
         for k, v, kept, none, shareable in zip(header, cells, keep, blank_is_none, share, strict=True):
@@ -267,10 +272,7 @@ def _iter_rows(
                     message = f"{record[column]!r} is not a date: write it as YYYY-MM-DD, e.g. 2022-05-19"
                 yield RowError(start, column, message)
             continue
-        if read_only:  # which fields a row set: pydantic keeps a set per instance, larger than the row
-            given = frozenset(valid.__pydantic_fields_set__)
-            object.__setattr__(valid, "__pydantic_fields_set__", fields_sets.setdefault(given, given))
-        yield start, valid
+        yield start, shared_fields(valid) if read_only else valid
 
 
 def _read(

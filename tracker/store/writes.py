@@ -846,8 +846,7 @@ def apply_plan(
         now = utcnow()
         adding = plan.of("add")
         # an item's own id where it is free (and not asked twice); fresh ids after the largest
-        wanted = [p.wanted_id for p in adding]
-        taken = _taken_ids(session, [i for i in wanted if i is not None])
+        taken = _taken_ids(session, [p.wanted_id for p in adding if p.wanted_id is not None])
         id_of_item: dict[int, int] = {}
         for p in adding:
             want = p.wanted_id
